@@ -1,0 +1,72 @@
+# The registry: one C binary, its PostgreSQL schema, its tests.
+#   make run    install what is missing, build, start the project's own
+#               PostgreSQL under var/ (unless DATABASE_URL is set), serve
+#   make test   the same dependencies, then every test against a throwaway
+#               cluster; the last line reads "N passed, N failed"
+
+CC      ?= cc
+PKGS     = libmicrohttpd jansson libsodium libpq
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wcast-qual -Wpointer-arith -Wformat=2 -fno-common
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+
+SRCS     = $(wildcard server/*.c)
+OBJS     = $(SRCS:server/%.c=build/obj/%.o)
+ASAN_OBJS = $(SRCS:server/%.c=build/asan/%.o)
+ASAN     = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
+
+.PHONY: all build asan run test unit deps deps-test fmt bench clean db-stop
+all: build
+
+build: build/registry
+asan: build/asan/registry
+
+build/registry: $(OBJS)
+	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+build/obj/%.o: server/%.c $(wildcard server/*.h) | build/obj
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+build/asan/registry: $(ASAN_OBJS)
+	$(CC) $(CFLAGS) $(ASAN) -o $@ $(ASAN_OBJS) $(LDLIBS)
+
+build/asan/%.o: server/%.c $(wildcard server/*.h) | build/asan
+	$(CC) $(CFLAGS) $(ASAN) -c -o $@ $<
+
+# Unit tests include the .c files they test (h2o's way): no network, no database.
+build/unit/%: tests/unit/%.c tests/unit/unit.h $(wildcard server/*.c server/*.h) | build/unit
+	$(CC) $(CFLAGS) $(ASAN) -Iserver -o $@ $< $(LDLIBS)
+
+build/obj build/asan build/unit:
+	mkdir -p $@
+
+deps:
+	@scripts/deps.sh run
+
+deps-test:
+	@scripts/deps.sh test
+
+run: deps
+	@$(MAKE) --no-print-directory build
+	@scripts/run.sh
+
+unit: $(UNIT_BINS)
+
+test: deps-test
+	@$(MAKE) --no-print-directory build asan unit
+	@scripts/test.sh
+
+db-stop:
+	@scripts/pg.sh stop var/pg
+
+fmt:
+	clang-format -i server/*.c server/*.h tests/unit/*.c tests/unit/*.h
+
+clean:
+	rm -rf build

@@ -1,0 +1,63 @@
+/* api_health.c -- /healthz, /readyz and the OpenAPI document. */
+#include "api.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "migrate.h"
+
+/* GET /healthz -- the process is up; touches nothing else. */
+void
+api_healthz(struct req *r)
+{
+	reply_json_steal(r, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+/* GET /readyz -- the database answers and every migration is applied. */
+void
+api_readyz(struct req *r)
+{
+	char dir[4096];
+	PGresult *res;
+	long applied = 0;
+	int files;
+	bool ready;
+
+	snprintf(dir, sizeof(dir), "%s/sql", config.root);
+	files = migrate_count_files(dir);
+	res = db_exec(r->db, "health_migrations", 0, NULL);
+	if (res != NULL)
+		applied = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	ready = res != NULL && files >= 0 && applied == files;
+	reply_json_steal(r, ready ? 200 : 503, json_pack("{s:s, s:s, s:{s:i, s:i}}",
+	    "status", ready ? "ready" : "not ready",
+	    "database", res != NULL ? "ok" : "unreachable",
+	    "migrations", "applied", (int)applied,
+	    "pending", files > applied ? files - (int)applied : 0));
+	if (!ready)
+		reply_header(r, "Retry-After", "5");
+	PQclear(res);
+}
+
+/* GET /api/v1/openapi.yaml -- docs/openapi.yaml as it is on disk. */
+void
+api_openapi(struct req *r)
+{
+	char path[4096];
+	struct stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/docs/openapi.yaml", config.root);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0)
+			close(fd);
+		reply_problem(r, 404, "the OpenAPI document is not installed");
+		return;
+	}
+	reply_file(r, fd, (size_t)st.st_size, "application/yaml; charset=utf-8");
+}

@@ -1,0 +1,182 @@
+/* cli.c -- subcommands that change data from the command line. Their
+ * audit events carry the channel "cli" (or "system" at first start). */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "app.h"
+#include "auth.h"
+#include "config.h"
+#include "db.h"
+#include "db_users.h"
+
+#define ADMIN_EMAIL "admin@localhost"
+#define ADMIN_ORG "과학기술정보통신부"
+
+static void
+random_password(char out[33])
+{
+	unsigned char raw[18];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(out, 33, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+/* Creates one user (and its organisation if kind is given) in one
+ * transaction. Prints the problem and returns -1 on failure. */
+static int
+create_user(const struct audit_ctx *ctx, const char *email, const char *name,
+    const char *org, const char *kind, const char *roles, const char *password)
+{
+	char hash[crypto_pwhash_STRBYTES], orgid[24];
+	struct user_fields f = { .email = email, .name = name, .roles = roles };
+	struct db *db = db_open(config.database_url);
+	json_t *user = NULL;
+	int64_t id;
+	int rc = -1;
+
+	if (db == NULL)
+		return -1;
+	if (auth_password_hash(password, hash, sizeof(hash)) != 0 || db_begin(db, ctx) != 0)
+		goto out;
+	if (db_users_org_ensure(db, org, kind, &id) != 0)
+		goto fail;
+	if (id == 0) {
+		fprintf(stderr, "registry: no organization is named %s (give --org-kind to "
+		    "create it)\n", org);
+		db_rollback(db);
+		goto out;
+	}
+	f.organization_id = db_int(orgid, id);
+	f.password_hash = hash;
+	if (db_users_create(db, &f, &user) != 0 || db_commit(db) != 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	fprintf(stderr, "registry: %s (%s%s%s)\n", db->message, db->sqlstate,
+	    db->constraint[0] ? ", " : "", db->constraint);
+	db_rollback(db);
+out:
+	sodium_memzero(hash, sizeof(hash));
+	json_decref(user);
+	db_close(db);
+	return rc;
+}
+
+int
+cli_bootstrap_admin(void)
+{
+	struct audit_ctx ctx = { .channel = "system", .request_id = "first-start" };
+	struct db *db = db_open(config.database_url);
+	char password[33];
+	int64_t n = -1;
+
+	if (db == NULL)
+		return -1;
+	if (db_users_count(db, &n) != 0)
+		fprintf(stderr, "registry: %s\n", db->message);
+	db_close(db);
+	if (n != 0)
+		return n < 0 ? -1 : 0;
+	if (config.admin_password != NULL)
+		snprintf(password, sizeof(password), "%s", config.admin_password);
+	else
+		random_password(password);
+	if (create_user(&ctx, ADMIN_EMAIL, "Administrator", ADMIN_ORG, "ministry",
+	    "{admin}", password) != 0)
+		return -1;
+	if (config.admin_password == NULL)
+		printf("created %s with the password %s (shown once: keep it)\n",
+		    ADMIN_EMAIL, password);
+	else
+		printf("created %s with the password from REGISTRY_ADMIN_PASSWORD\n", ADMIN_EMAIL);
+	sodium_memzero(password, sizeof(password));
+	return 0;
+}
+
+static void
+user_add_usage(void)
+{
+	fputs("usage: registry user add --email E --name N --org NAME [--org-kind KIND]\n"
+	    "                         --role ROLE [--role ROLE ...]\n"
+	    "The password comes from REGISTRY_USER_PASSWORD, or a random one is printed.\n"
+	    "ROLE: admin officer vendor auditor tenant.\n"
+	    "KIND (creates the organization if missing): ministry vendor institute\n"
+	    "university company auditor.\n", stderr);
+}
+
+int
+cli_user_add(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "email", required_argument, NULL, 'e' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "org", required_argument, NULL, 'o' },
+		{ "org-kind", required_argument, NULL, 'k' },
+		{ "role", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct audit_ctx ctx = { .channel = "cli", .request_id = "cli" };
+	const char *email = NULL, *name = NULL, *org = NULL, *kind = NULL;
+	const char *env = getenv("REGISTRY_USER_PASSWORD");
+	char roles[64] = "{", password[1025];
+	size_t len = 1;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'e': email = optarg; break;
+		case 'n': name = optarg; break;
+		case 'o': org = optarg; break;
+		case 'k': kind = optarg; break;
+		case 'r':
+			if (auth_role_bit(optarg) == 0 || len + strlen(optarg) + 2 > sizeof(roles)) {
+				fprintf(stderr, "registry: unknown role %s\n", optarg);
+				return 2;
+			}
+			len += (size_t)snprintf(roles + len, sizeof(roles) - len, "%s%s",
+			    len > 1 ? "," : "", optarg);
+			break;
+		default: user_add_usage(); return 2;
+		}
+	}
+	if (email == NULL || name == NULL || org == NULL || len == 1) {
+		user_add_usage();
+		return 2;
+	}
+	snprintf(roles + len, sizeof(roles) - len, "}");
+	if (env != NULL && strlen(env) < 12) {
+		fprintf(stderr, "registry: REGISTRY_USER_PASSWORD needs at least 12 characters\n");
+		return 2;
+	}
+	if (env != NULL)
+		snprintf(password, sizeof(password), "%s", env);
+	else
+		random_password(password);
+	if (create_user(&ctx, email, name, org, kind, roles, password) != 0)
+		return 1;
+	if (env == NULL)
+		printf("created %s with the password %s (shown once)\n", email, password);
+	else
+		printf("created %s\n", email);
+	return 0;
+}
+
+int
+cli_routes(void)
+{
+	char path[256];
+	size_t i;
+
+	for (i = 0; i < app_nroutes; i++) {
+		router_openapi_path(app_routes[i].pattern, path, sizeof(path));
+		printf("%s %s\n", app_routes[i].method, path);
+	}
+	return 0;
+}

@@ -1,0 +1,15 @@
+/* cli.h -- the command-line subcommands besides serve. */
+#ifndef REGISTRY_CLI_H
+#define REGISTRY_CLI_H
+
+/* registry user add --email E --name N --org NAME [--org-kind K] --role R... */
+int cli_user_add(int argc, char **argv);
+
+/* registry routes: the route table, one "METHOD /path/{param}" a line. */
+int cli_routes(void);
+
+/* On first start: the ministry organisation and admin@localhost, with
+ * REGISTRY_ADMIN_PASSWORD or a random password printed once. */
+int cli_bootstrap_admin(void);
+
+#endif

@@ -1,0 +1,114 @@
+/* config.c -- the environment, read once. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct config config;
+
+/* Reads an unsigned number within [min, max], or the default. */
+static int
+number(config_getenv_fn get, const char *name, unsigned long def,
+    unsigned long min, unsigned long max, unsigned long *out, char *err, size_t errlen)
+{
+	const char *s = get(name);
+	char *end;
+	unsigned long v;
+
+	if (s == NULL || *s == '\0') {
+		*out = def;
+		return 0;
+	}
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || *s == '-' || v < min || v > max) {
+		snprintf(err, errlen, "%s=%s: expected a whole number from %lu to %lu",
+		    name, s, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static const char *
+text(config_getenv_fn get, const char *name, const char *def)
+{
+	const char *s = get(name);
+
+	return s != NULL && *s != '\0' ? s : def;
+}
+
+int
+config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
+{
+	unsigned long port, threads, body, hours, cache, timeout, failures;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *migrate;
+
+	if (cores < 1)
+		cores = 1;
+	if (number(get, "PORT", 8080, 0, 65535, &port, err, errlen) != 0 ||
+	    number(get, "REGISTRY_THREADS", (unsigned long)cores * 2, 1, 256,
+	    &threads, err, errlen) != 0 ||
+	    number(get, "REGISTRY_BODY_LIMIT", 1048576, 1024, 256UL << 20,
+	    &body, err, errlen) != 0 ||
+	    number(get, "REGISTRY_SESSION_HOURS", 12, 1, 24 * 30, &hours, err, errlen) != 0 ||
+	    number(get, "REGISTRY_SESSION_CACHE_SECONDS", 10, 0, 300, &cache, err, errlen) != 0 ||
+	    number(get, "REGISTRY_STATEMENT_TIMEOUT_MS", 15000, 100, 3600000,
+	    &timeout, err, errlen) != 0 ||
+	    number(get, "REGISTRY_LOGIN_MAX_FAILURES", 5, 1, 1000, &failures, err, errlen) != 0)
+		return -1;
+
+	migrate = text(get, "REGISTRY_MIGRATE_ON_START", "true");
+	if (strcmp(migrate, "true") != 0 && strcmp(migrate, "false") != 0) {
+		snprintf(err, errlen, "REGISTRY_MIGRATE_ON_START=%s: expected true or false", migrate);
+		return -1;
+	}
+
+	c->bind = text(get, "REGISTRY_BIND", "127.0.0.1");
+	c->port = (unsigned)port;
+	c->database_url = text(get, "DATABASE_URL", NULL);
+	c->root = text(get, "REGISTRY_ROOT", ".");
+	c->threads = (unsigned)threads;
+	c->body_limit = body;
+	c->session_hours = (unsigned)hours;
+	c->session_cache_seconds = (unsigned)cache;
+	c->statement_timeout_ms = (unsigned)timeout;
+	c->login_max_failures = (unsigned)failures;
+	c->migrate_on_start = strcmp(migrate, "true") == 0;
+	c->admin_password = text(get, "REGISTRY_ADMIN_PASSWORD", NULL);
+	if (c->database_url == NULL) {
+		snprintf(err, errlen, "DATABASE_URL is not set (make run sets it for the "
+		    "project's own cluster)");
+		return -1;
+	}
+	return 0;
+}
+
+void
+config_usage(void)
+{
+	fputs(
+	    "Environment (defaults in brackets):\n"
+	    "  DATABASE_URL                    libpq conninfo or postgresql:// URI (required)\n"
+	    "  PORT                            TCP port [8080]; 0 lets the kernel choose\n"
+	    "  REGISTRY_BIND                   address to listen on [127.0.0.1]\n"
+	    "  REGISTRY_ROOT                   folder holding sql/, static/, docs/ [.]\n"
+	    "  REGISTRY_THREADS                worker threads, each with one database\n"
+	    "                                  connection [2 x cores]\n"
+	    "  REGISTRY_BODY_LIMIT             largest request body in bytes [1048576]\n"
+	    "  REGISTRY_SESSION_HOURS          session lifetime [12]\n"
+	    "  REGISTRY_SESSION_CACHE_SECONDS  how long a checked session is trusted\n"
+	    "                                  without asking the database [10]\n"
+	    "  REGISTRY_STATEMENT_TIMEOUT_MS   per-statement limit [15000]\n"
+	    "  REGISTRY_LOGIN_MAX_FAILURES     failed sign-ins per account in 15 minutes\n"
+	    "                                  before it is throttled [5]\n"
+	    "  REGISTRY_MIGRATE_ON_START       apply pending migrations at start [true]\n"
+	    "  REGISTRY_ADMIN_PASSWORD         password of admin@localhost, created at\n"
+	    "                                  first start [random, printed once]\n",
+	    stdout);
+}

@@ -1,0 +1,36 @@
+/* config.h -- the service's configuration: one struct, filled once from
+ * the environment at start, read-only afterwards. */
+#ifndef REGISTRY_CONFIG_H
+#define REGISTRY_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct config {
+	const char *bind;            /* REGISTRY_BIND, default 127.0.0.1 */
+	unsigned port;               /* PORT, default 8080; 0 = kernel picks */
+	const char *database_url;    /* DATABASE_URL (libpq conninfo or URI) */
+	const char *root;            /* REGISTRY_ROOT: where sql/, static/, docs/ are */
+	unsigned threads;            /* REGISTRY_THREADS, default 2 x cores */
+	size_t body_limit;           /* REGISTRY_BODY_LIMIT bytes, default 1 MiB */
+	unsigned session_hours;      /* REGISTRY_SESSION_HOURS, default 12 */
+	unsigned session_cache_seconds; /* REGISTRY_SESSION_CACHE_SECONDS, default 10 */
+	unsigned statement_timeout_ms;  /* REGISTRY_STATEMENT_TIMEOUT_MS, default 15000 */
+	unsigned login_max_failures;    /* REGISTRY_LOGIN_MAX_FAILURES, default 5 per 15 min */
+	bool migrate_on_start;       /* REGISTRY_MIGRATE_ON_START, default true */
+	const char *admin_password;  /* REGISTRY_ADMIN_PASSWORD, first start only */
+};
+
+/* A lookup function, so tests can feed a fake environment. */
+typedef char *(*config_getenv_fn)(const char *name);
+
+/* Fills c from the environment. On a bad value writes a message naming
+ * the variable into err and returns -1. */
+int config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen);
+
+/* Prints every variable with its default, for `registry --help`. */
+void config_usage(void);
+
+extern struct config config;
+
+#endif

@@ -1,0 +1,116 @@
+/* main.c -- the registry binary: configuration, subcommands, start and
+ * orderly stop of the server. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <microhttpd.h>
+#include <sodium.h>
+
+#include "auth.h"
+#include "cli.h"
+#include "config.h"
+#include "http.h"
+#include "migrate.h"
+
+#ifndef REGISTRY_VERSION
+#define REGISTRY_VERSION "0.1.0"
+#endif
+
+static void
+usage(void)
+{
+	fputs("usage: registry COMMAND\n"
+	    "  serve      apply pending migrations, then serve the API and static/\n"
+	    "  migrate    apply pending migrations and exit\n"
+	    "  user add   create a user (registry user add --help)\n"
+	    "  routes     print the route table\n"
+	    "  version    print versions\n\n", stdout);
+	config_usage();
+}
+
+static int
+migrate(void)
+{
+	char dir[4096];
+	int n;
+
+	snprintf(dir, sizeof(dir), "%s/sql", config.root);
+	n = migrate_run(config.database_url, dir);
+	if (n < 0)
+		return -1;
+	printf("migrations: %d applied now\n", n);
+	return 0;
+}
+
+/* Serves until SIGINT or SIGTERM, then lets requests under way finish. */
+static int
+serve(void)
+{
+	sigset_t set;
+	int sig;
+
+	if (config.migrate_on_start && migrate() != 0)
+		return 1;
+	if (cli_bootstrap_admin() != 0)
+		return 1;
+	/* Blocked before MHD starts its threads, so they inherit the mask and
+	 * only sigwait() below sees these signals. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (http_start() != 0)
+		return 1;
+	sigwait(&set, &sig);
+	fprintf(stderr, "registry: %s, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	http_stop();
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	char err[256];
+	const char *cmd = argc > 1 ? argv[1] : "";
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		usage();
+		return 0;
+	}
+	if (strcmp(cmd, "version") == 0) {
+		printf("registry %s (libmicrohttpd %s, libpq %d, jansson %s, libsodium %s)\n",
+		    REGISTRY_VERSION, MHD_get_version(), PQlibVersion(), jansson_version_str(),
+		    sodium_version_string());
+		return 0;
+	}
+	if (strcmp(cmd, "routes") == 0)
+		return cli_routes();
+	if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "user") != 0) {
+		usage();
+		return 2;
+	}
+	if (config_load(&config, getenv, err, sizeof(err)) != 0) {
+		fprintf(stderr, "registry: %s\n", err);
+		return 2;
+	}
+	if (auth_init() != 0) {
+		fprintf(stderr, "registry: libsodium failed to start\n");
+		return 1;
+	}
+	if (strcmp(cmd, "migrate") == 0)
+		return migrate() == 0 ? 0 : 1;
+	if (strcmp(cmd, "user") == 0) {
+		if (argc < 3 || strcmp(argv[2], "add") != 0) {
+			usage();
+			return 2;
+		}
+		return cli_user_add(argc - 2, argv + 2);
+	}
+	return serve();
+}

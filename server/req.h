@@ -1,0 +1,73 @@
+/* req.h -- one HTTP request and its reply, as the handlers see it.
+ * Owned by http.c: allocated on a request's first call, freed when
+ * libmicrohttpd says the request is complete. Handlers never see MHD. */
+#ifndef REGISTRY_REQ_H
+#define REGISTRY_REQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "router.h"
+
+#define REQ_MAX_QUERY 24
+#define REQ_MAX_HEADERS 8
+
+struct kv {
+	char *key;
+	char *value;
+};
+
+/* Who is calling: filled by auth.c from the session, for the handler,
+ * the role checks and the audit context. */
+struct session {
+	int64_t id;
+	int64_t user_id;
+	int64_t org_id;
+	unsigned roles;          /* ROLE_* bits */
+	char roles_text[64];     /* "{admin,officer}", as PostgreSQL spells it */
+	bool via_cookie;         /* browser channel: writes need the Origin check */
+};
+
+struct req {
+	/* The request. */
+	const char *method;
+	const char *path;
+	char request_id[40];
+	char client_addr[48];
+	char *content_type;
+	char *authorization;
+	char *cookie;
+	char *origin;
+	char *host;
+	char *body;              /* NUL-terminated; body_len excludes the NUL */
+	size_t body_len;
+	size_t nquery;
+	struct kv query[REQ_MAX_QUERY];
+	bool query_overflow;
+	struct route_match match;
+	bool signed_in;
+	struct session session;
+	struct db *db;           /* this worker thread's connection; borrowed */
+
+	/* The reply, built by reply.c and sent by http.c. */
+	int status;              /* 0 until a reply is set */
+	char *reply_body;        /* owned */
+	size_t reply_len;
+	const char *reply_type;  /* static string */
+	int reply_fd;            /* a file to send instead of reply_body, or -1 */
+	size_t reply_fd_size;
+	size_t nheaders;
+	struct kv headers[REQ_MAX_HEADERS];
+};
+
+/* The value of query parameter name, or NULL. */
+const char *req_query(const struct req *r, const char *name);
+
+/* The value of route parameter name, or NULL. */
+const char *req_param(const struct req *r, const char *name);
+
+/* Frees what the request owns (not r itself). */
+void req_release(struct req *r);
+
+#endif

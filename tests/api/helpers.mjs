@@ -1,0 +1,110 @@
+// Shared by the API and browser tests: each test file gets its own database
+// in the throwaway cluster that `make test` started, and its own server
+// process on a loopback port the kernel chose.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const ADMIN_EMAIL = 'admin@localhost';
+export const ADMIN_PASSWORD = 'admin-test-password-1';
+
+function need(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the tests through 'make test'`);
+  return v;
+}
+
+// Creates an empty database and returns its conninfo string.
+export function createDatabase() {
+  const name = 'test_' + randomBytes(6).toString('hex');
+  const host = need('PGHOST');
+  const user = need('PGUSER');
+  const r = spawnSync('psql', ['-h', host, '-U', user, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1',
+    '-qc', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`createdb failed: ${r.stderr}`);
+  return { name, url: `host=${host} user=${user} dbname=${name}` };
+}
+
+// Runs SQL against a test database as the superuser; returns stdout rows
+// (tuples only, unaligned, '|' separated).
+export function sql(db, text) {
+  const r = spawnSync('psql', [db.url, '-v', 'ON_ERROR_STOP=1', '-qAtc', text], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
+  return r.stdout.trim() === '' ? [] : r.stdout.trim().split('\n');
+}
+
+// Runs the registry binary with a subcommand against a database.
+export function cli(db, args, env = {}) {
+  return spawnSync(need('REGISTRY_BIN'), args, {
+    encoding: 'utf8',
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: db.url, REGISTRY_ROOT: ROOT, ...env },
+  });
+}
+
+// Starts `registry serve` on 127.0.0.1 with a kernel-chosen port, against a
+// fresh database unless one is given. Resolves once the server says where
+// it listens.
+export async function startServer({ db = createDatabase(), env = {} } = {}) {
+  const child = spawn(need('REGISTRY_BIN'), ['serve'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      REGISTRY_ROOT: ROOT,
+      REGISTRY_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      REGISTRY_BIND: '127.0.0.1',
+      PORT: '0',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d; });
+  const base = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('server did not start:\n' + log)), 30000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${log}`)); });
+  });
+  child.stdout.resume();
+  return {
+    base,
+    db,
+    log: () => log,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      return code;
+    },
+  };
+}
+
+// fetch() against the server, JSON in and out. Returns {status, headers, body}.
+export async function api(base, method, url, { token, body, headers = {}, raw } = {}) {
+  const h = { ...headers };
+  if (token) h.authorization = `Bearer ${token}`;
+  let payload;
+  if (raw !== undefined) payload = raw;
+  else if (body !== undefined) { payload = JSON.stringify(body); h['content-type'] ??= 'application/json'; }
+  const res = await fetch(base + url, { method, headers: h, body: payload });
+  const text = await res.text();
+  let parsed = text;
+  const ct = res.headers.get('content-type') || '';
+  if (ct.includes('json') && text !== '') parsed = JSON.parse(text);
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+export async function login(base, email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
+  const r = await api(base, 'POST', '/api/v1/auth/login', { body: { email, password } });
+  if (r.status !== 200) throw new Error(`login ${email} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.token;
+}
