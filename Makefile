@@ -28,20 +28,25 @@ build: build/registry
 asan: build/asan/registry
 
 build/registry: $(OBJS)
-	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
 build/obj/%.o: server/%.c $(wildcard server/*.h) | build/obj
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 build/asan/registry: $(ASAN_OBJS)
-	$(CC) $(CFLAGS) $(ASAN) -o $@ $(ASAN_OBJS) $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(ASAN) -o $@ $(ASAN_OBJS) $(LDLIBS)
 
 build/asan/%.o: server/%.c $(wildcard server/*.h) | build/asan
-	$(CC) $(CFLAGS) $(ASAN) -c -o $@ $<
+	@echo "  CC asan $<"
+	@$(CC) $(CFLAGS) $(ASAN) -c -o $@ $<
 
 # Unit tests include the .c files they test (h2o's way): no network, no database.
 build/unit/%: tests/unit/%.c tests/unit/unit.h $(wildcard server/*.c server/*.h) | build/unit
-	$(CC) $(CFLAGS) $(ASAN) -Iserver -o $@ $< $(LDLIBS)
+	@echo "  CC unit $<"
+	@$(CC) $(CFLAGS) $(ASAN) -Iserver -o $@ $< $(LDLIBS)
 
 build/obj build/asan build/unit:
 	mkdir -p $@

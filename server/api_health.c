@@ -29,7 +29,8 @@ api_readyz(struct req *r)
 
 	snprintf(dir, sizeof(dir), "%s/sql", config.root);
 	files = migrate_count_files(dir);
-	res = db_exec(r->db, "health_migrations", 0, NULL);
+	r->db = db_thread();
+	res = r->db ? db_exec(r->db, "health_migrations", 0, NULL) : NULL;
 	if (res != NULL)
 		applied = strtol(PQgetvalue(res, 0, 0), NULL, 10);
 	ready = res != NULL && files >= 0 && applied == files;

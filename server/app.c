@@ -58,10 +58,13 @@ is_write(const char *method)
 	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
 }
 
+/* /healthz and the document need no database; /readyz reports its
+ * absence itself. */
 static bool
 needs_db(const struct route *route)
 {
-	return route->handler != api_healthz && route->handler != api_openapi;
+	return route->handler != api_healthz && route->handler != api_openapi &&
+	    route->handler != api_readyz;
 }
 
 /* The session and role checks; replies and returns -1 when refused. */

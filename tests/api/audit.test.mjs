@@ -1,0 +1,93 @@
+// The audit trail: every change has its event, with who, how and what;
+// the database refuses to rewrite it; secrets never enter it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, api, login, sql } from './helpers.mjs';
+
+let srv;
+let admin;
+before(async () => {
+  srv = await startServer();
+  admin = await login(srv.base);
+});
+after(async () => { await srv.stop(); });
+
+test('creating an organisation records who, how, from where, and the row', async () => {
+  const r = await api(srv.base, 'POST', '/api/v1/organizations', {
+    token: admin, body: { name: '감사 대상 기관', kind: 'institute' },
+    headers: { 'x-request-id': 'audit-test-1' },
+  });
+  assert.equal(r.status, 201);
+  const ev = await api(srv.base, 'GET', `/api/v1/audit-events?table=organizations&record_id=${r.body.id}`, { token: admin });
+  assert.equal(ev.status, 200);
+  assert.equal(ev.body.items.length, 1);
+  const e = ev.body.items[0];
+  assert.equal(e.action, 'insert');
+  assert.equal(e.actor_user_id, 1);
+  assert.equal(e.actor_org_id, 1);
+  assert.deepEqual(e.actor_roles, ['admin']);
+  assert.equal(e.channel, 'api');
+  assert.equal(e.request_id, 'audit-test-1');
+  assert.equal(e.client_addr, '127.0.0.1');
+  assert.equal(e.before, null);
+  assert.equal(e.after.name, '감사 대상 기관');
+});
+
+test('an update records before and after; the browser channel is named', async () => {
+  const c = await api(srv.base, 'POST', '/api/v1/organizations', { token: admin, body: { name: 'Before Name', kind: 'vendor' } });
+  const host = new URL(srv.base).host;
+  const res = await fetch(`${srv.base}/api/v1/organizations/${c.body.id}`, {
+    method: 'PATCH',
+    body: JSON.stringify({ name: 'After Name' }),
+    headers: { cookie: `registry_session=${admin}`, origin: `http://${host}`, 'content-type': 'application/json' },
+  });
+  assert.equal(res.status, 200);
+  const ev = await api(srv.base, 'GET', `/api/v1/audit-events?table=organizations&record_id=${c.body.id}`, { token: admin });
+  const [upd, ins] = ev.body.items;
+  assert.equal(ins.action, 'insert');
+  assert.equal(upd.action, 'update');
+  assert.equal(upd.channel, 'browser');
+  assert.equal(upd.before.name, 'Before Name');
+  assert.equal(upd.after.name, 'After Name');
+});
+
+test('password hashes and token hashes never enter the trail', async () => {
+  await api(srv.base, 'POST', '/api/v1/users', {
+    token: admin, body: { email: 'secret@ministry.go.kr', password: 'never in the trail', name: 'S', organization_id: 1, roles: ['officer'] },
+  });
+  await login(srv.base, 'secret@ministry.go.kr', 'never in the trail');
+  const all = sql(srv.db, 'SELECT coalesce(before::text, \'\') || coalesce(after::text, \'\') FROM audit_events').join('\n');
+  assert.ok(!all.includes('argon2'), 'no password hash');
+  assert.ok(!all.includes('password_hash'));
+  assert.ok(!all.includes('token_hash'));
+  // The sign-in itself is in the trail, as a session row owned by the user.
+  const sessions = sql(srv.db, "SELECT count(*) FROM audit_events WHERE table_name = 'sessions' AND action = 'insert'");
+  assert.ok(Number(sessions[0]) >= 2);
+});
+
+test('every row written has an event: counts agree', async () => {
+  const counts = sql(srv.db, `
+    SELECT (SELECT count(*) FROM organizations) = (SELECT count(DISTINCT record_id) FROM audit_events WHERE table_name = 'organizations' AND action = 'insert'),
+           (SELECT count(*) FROM users) = (SELECT count(DISTINCT record_id) FROM audit_events WHERE table_name = 'users' AND action = 'insert')`);
+  assert.deepEqual(counts, ['t|t']);
+});
+
+test('the database refuses to change or delete the trail', () => {
+  assert.throws(() => sql(srv.db, 'UPDATE audit_events SET action = \'delete\''), /append-only/);
+  assert.throws(() => sql(srv.db, 'DELETE FROM audit_events'), /append-only/);
+  assert.throws(() => sql(srv.db, 'TRUNCATE audit_events'), /append-only/);
+});
+
+test('a change without an audit context is refused by the database', () => {
+  assert.throws(() => sql(srv.db, "INSERT INTO organizations (name, kind) VALUES ('sneaky', 'vendor')"),
+    /without an audit context/);
+  assert.deepEqual(sql(srv.db, "SELECT count(*) FROM organizations WHERE name = 'sneaky'"), ['0']);
+});
+
+test('the trail pages newest first with a cursor', async () => {
+  const first = await api(srv.base, 'GET', '/api/v1/audit-events?limit=2', { token: admin });
+  assert.equal(first.body.items.length, 2);
+  assert.ok(first.body.items[0].id > first.body.items[1].id);
+  const second = await api(srv.base, 'GET', `/api/v1/audit-events?limit=2&cursor=${first.body.next}`, { token: admin });
+  assert.ok(second.body.items[0].id < first.body.items[1].id);
+});

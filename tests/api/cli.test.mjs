@@ -1,0 +1,129 @@
+// The binary's command line: migrations (order, checksums, concurrency),
+// user add, routes, and the first start.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createDatabase, cli, sql, startServer, api, login, ROOT } from './helpers.mjs';
+
+// A copy of the project's sql/ folder, so a test can add or change files.
+function sqlCopy() {
+  const root = mkdtempSync(path.join(tmpdir(), 'registry-sql-'));
+  cpSync(path.join(ROOT, 'sql'), path.join(root, 'sql'), { recursive: true });
+  return root;
+}
+
+test('migrate applies every file once and records checksums', () => {
+  const db = createDatabase();
+  const a = cli(db, ['migrate']);
+  assert.equal(a.status, 0, a.stderr);
+  assert.match(a.stdout, /applied 0001_foundation\.sql/);
+  const b = cli(db, ['migrate']);
+  assert.equal(b.status, 0, b.stderr);
+  assert.match(b.stdout, /0 applied now/);
+  const rows = sql(db, 'SELECT version, length(checksum) FROM schema_migrations ORDER BY version');
+  assert.equal(rows[0], '1|64');
+});
+
+test('a changed applied migration is an error naming the file', () => {
+  const db = createDatabase();
+  const root = sqlCopy();
+  try {
+    assert.equal(cli(db, ['migrate'], { REGISTRY_ROOT: root }).status, 0);
+    appendFileSync(path.join(root, 'sql/0001_foundation.sql'), '\n-- edited\n');
+    const r = cli(db, ['migrate'], { REGISTRY_ROOT: root });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /0001_foundation\.sql was changed after it was applied/);
+  } finally { rmSync(root, { recursive: true }); }
+});
+
+test('a failing migration leaves nothing of itself behind', () => {
+  const db = createDatabase();
+  const root = sqlCopy();
+  try {
+    writeFileSync(path.join(root, 'sql/9998_half.sql'),
+      'CREATE TABLE half_done (id int);\nSELECT no_such_function();\n');
+    const r = cli(db, ['migrate'], { REGISTRY_ROOT: root });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /9998_half\.sql/);
+    assert.deepEqual(sql(db, "SELECT count(*) FROM pg_tables WHERE tablename = 'half_done'"), ['0']);
+    assert.deepEqual(sql(db, 'SELECT count(*) FROM schema_migrations WHERE version = 9998'), ['0']);
+    assert.deepEqual(sql(db, 'SELECT count(*) FROM schema_migrations WHERE version = 1'), ['1']);
+  } finally { rmSync(root, { recursive: true }); }
+});
+
+test('two processes migrating at once apply each file once', async () => {
+  const db = createDatabase();
+  const run = () => new Promise((resolve) => {
+    const p = spawn(process.env.REGISTRY_BIN, ['migrate'], {
+      env: { ...process.env, DATABASE_URL: db.url, REGISTRY_ROOT: ROOT },
+    });
+    let out = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.on('exit', (code) => resolve({ code, out }));
+  });
+  const results = await Promise.all([run(), run(), run()]);
+  assert.deepEqual(results.map((r) => r.code), [0, 0, 0]);
+  const applied = results.map((r) => (r.out.match(/^applied /gm) || []).length);
+  assert.equal(applied.reduce((a, b) => a + b, 0), 1, `applied: ${applied}`);
+});
+
+test('user add creates a user whose sign-in works, audited as cli', async () => {
+  const srv = await startServer();
+  try {
+    const r = cli(srv.db, ['user', 'add', '--email', 'officer@msit.go.kr', '--name', '김담당',
+      '--org', '과학기술정보통신부', '--role', 'officer'], { REGISTRY_USER_PASSWORD: 'cli password 123' });
+    assert.equal(r.status, 0, r.stderr);
+    const t = await login(srv.base, 'officer@msit.go.kr', 'cli password 123');
+    const me = await api(srv.base, 'GET', '/api/v1/me', { token: t });
+    assert.deepEqual(me.body.roles, ['officer']);
+    assert.equal(me.body.organization.name, '과학기술정보통신부');
+    assert.deepEqual(sql(srv.db, `SELECT channel FROM audit_events WHERE table_name = 'users' AND record_id = '${me.body.id}'`), ['cli']);
+    const unknownOrg = cli(srv.db, ['user', 'add', '--email', 'a@b.c', '--name', 'A', '--org', 'Nowhere', '--role', 'tenant']);
+    assert.equal(unknownOrg.status, 1);
+    assert.match(unknownOrg.stderr, /no organization is named Nowhere/);
+    const badRole = cli(srv.db, ['user', 'add', '--email', 'a@b.c', '--name', 'A', '--org', 'X', '--role', 'king']);
+    assert.equal(badRole.status, 2);
+  } finally { await srv.stop(); }
+});
+
+test('first start with no password prints a random one that works, once', async () => {
+  const db = createDatabase();
+  const out = cli(db, ['migrate']);
+  assert.equal(out.status, 0);
+  const p = spawn(process.env.REGISTRY_BIN, ['serve'], {
+    env: { ...process.env, DATABASE_URL: db.url, REGISTRY_ROOT: ROOT, PORT: '0', REGISTRY_ADMIN_PASSWORD: '' },
+  });
+  let stdout = '';
+  const base = await new Promise((resolve, reject) => {
+    p.stdout.on('data', (d) => {
+      stdout += d;
+      const m = stdout.match(/listening on (http:\/\/\S+)/);
+      if (m) resolve(m[1]);
+    });
+    p.on('exit', () => reject(new Error(stdout)));
+  });
+  const pw = stdout.match(/created admin@localhost with the password (\S+)/)[1];
+  assert.ok(pw.length >= 20);
+  assert.ok(await login(base, 'admin@localhost', pw));
+  p.kill('SIGTERM');
+  await new Promise((resolve) => p.on('exit', resolve));
+  // A second start creates nothing and prints no password.
+  const again = cli(db, ['migrate']);
+  assert.doesNotMatch(again.stdout, /password/);
+});
+
+test('routes lists the table; help lists the environment', () => {
+  const db = { url: '' };
+  const r = cli(db, ['routes']);
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^GET \/api\/v1\/organizations\/\{id\}$/m);
+  const h = cli(db, ['--help']);
+  assert.match(h.stdout, /DATABASE_URL/);
+  assert.match(h.stdout, /REGISTRY_SESSION_CACHE_SECONDS/);
+  const bad = cli(db, ['serve'], { DATABASE_URL: 'x', PORT: 'eighty' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /PORT=eighty/);
+});

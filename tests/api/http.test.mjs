@@ -1,0 +1,139 @@
+// The HTTP surface every resource shares: health, errors as problem+json,
+// limits, methods, static files and their headers.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, api, login } from './helpers.mjs';
+
+let srv;
+let token;
+before(async () => {
+  srv = await startServer({ env: { REGISTRY_BODY_LIMIT: '4096' } });
+  token = await login(srv.base);
+});
+after(async () => { assert.equal(await srv.stop(), 0, 'server exits cleanly on SIGTERM'); });
+
+function assertProblem(r, status, detailPart) {
+  assert.equal(r.status, status, JSON.stringify(r.body));
+  assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
+  assert.equal(r.body.status, status);
+  assert.equal(typeof r.body.title, 'string');
+  assert.match(r.body.type, /^\/problems\/[a-z-]+$/);
+  if (detailPart) assert.match(r.body.detail, detailPart);
+}
+
+test('healthz and readyz answer without a session', async () => {
+  const h = await api(srv.base, 'GET', '/healthz');
+  assert.equal(h.status, 200);
+  assert.deepEqual(h.body, { status: 'ok' });
+  const r = await api(srv.base, 'GET', '/readyz');
+  assert.equal(r.status, 200);
+  assert.equal(r.body.status, 'ready');
+  assert.equal(r.body.migrations.pending, 0);
+  assert.ok(r.body.migrations.applied >= 1);
+});
+
+test('every reply carries a request id, echoed when the client sent one', async () => {
+  const a = await api(srv.base, 'GET', '/healthz');
+  assert.match(a.headers.get('x-request-id'), /^[0-9a-f]{32}$/);
+  const b = await api(srv.base, 'GET', '/healthz', { headers: { 'x-request-id': 'trace-42' } });
+  assert.equal(b.headers.get('x-request-id'), 'trace-42');
+  const c = await api(srv.base, 'GET', '/healthz', { headers: { 'x-request-id': 'bad id <script>' } });
+  assert.notEqual(c.headers.get('x-request-id'), 'bad id <script>');
+});
+
+test('unknown routes are 404 problems', async () => {
+  assertProblem(await api(srv.base, 'GET', '/api/v1/nothing-here', { token }), 404, /nothing-here/);
+  assertProblem(await api(srv.base, 'GET', '/api/v2/organizations', { token }), 404);
+});
+
+test('a wrong method is 405 with Allow', async () => {
+  const r = await api(srv.base, 'DELETE', '/api/v1/organizations/1', { token });
+  assertProblem(r, 405);
+  assert.equal(r.headers.get('allow'), 'GET, HEAD, PATCH');
+  const s = await api(srv.base, 'PUT', '/api/v1/organizations', { token });
+  assert.equal(s.headers.get('allow'), 'GET, HEAD, POST');
+});
+
+test('malformed JSON is a 400 naming the position', async () => {
+  const r = await api(srv.base, 'POST', '/api/v1/organizations', {
+    token, raw: '{"name": "x",', headers: { 'content-type': 'application/json' },
+  });
+  assertProblem(r, 400, /not valid JSON.*line 1/);
+});
+
+test('a body that is not an object is a 400', async () => {
+  const r = await api(srv.base, 'POST', '/api/v1/organizations', { token, body: ['a'] });
+  assertProblem(r, 400, /JSON object/);
+});
+
+test('duplicate keys are refused rather than guessed', async () => {
+  const r = await api(srv.base, 'POST', '/api/v1/organizations', {
+    token, raw: '{"name":"a","name":"b","kind":"vendor"}', headers: { 'content-type': 'application/json' },
+  });
+  assertProblem(r, 400, /duplicate/);
+});
+
+test('a body that is not JSON is a 415', async () => {
+  const r = await api(srv.base, 'POST', '/api/v1/organizations', {
+    token, raw: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  assertProblem(r, 415, /application\/json/);
+});
+
+test('a body over the limit is a 413, announced or chunked', async () => {
+  const big = JSON.stringify({ name: 'x'.repeat(5000), kind: 'vendor' });
+  const r = await api(srv.base, 'POST', '/api/v1/organizations', { token, body: JSON.parse(big) });
+  assertProblem(r, 413, /4096 bytes/);
+  // Without Content-Length: a stream, sent chunked.
+  const stream = new ReadableStream({
+    start(c) { for (let i = 0; i < 10; i++) c.enqueue(new TextEncoder().encode('x'.repeat(1000))); c.close(); },
+  });
+  const res = await fetch(srv.base + '/api/v1/organizations', {
+    method: 'POST', body: stream, duplex: 'half',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  });
+  assert.equal(res.status, 413);
+  const p = await res.json();
+  assert.equal(p.type, '/problems/payload-too-large');
+  // Nothing was written by either.
+  const list = await api(srv.base, 'GET', '/api/v1/organizations', { token });
+  assert.equal(list.body.items.length, 1);
+});
+
+test('unknown query parameters and bad limits are 400s', async () => {
+  assertProblem(await api(srv.base, 'GET', '/api/v1/organizations?colour=red', { token }), 400, /colour/);
+  assertProblem(await api(srv.base, 'GET', '/api/v1/organizations?limit=0', { token }), 400, /limit/);
+  assertProblem(await api(srv.base, 'GET', '/api/v1/organizations?limit=501', { token }), 400, /limit/);
+  assertProblem(await api(srv.base, 'GET', '/api/v1/organizations?cursor=zzz', { token }), 400, /cursor/);
+  assertProblem(await api(srv.base, 'GET', '/api/v1/organizations?kind=pirate', { token }), 400, /kind/);
+  assertProblem(await api(srv.base, 'GET', '/api/v1/organizations?active=maybe', { token }), 400, /active/);
+});
+
+test('an id that is not a number names no record', async () => {
+  assertProblem(await api(srv.base, 'GET', '/api/v1/organizations/abc', { token }), 404);
+  assertProblem(await api(srv.base, 'GET', '/api/v1/organizations/99999', { token }), 404, /99999/);
+});
+
+test('static files: index at /, content types, CSP without inline script', async () => {
+  const res = await fetch(srv.base + '/');
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^text\/html/);
+  const csp = res.headers.get('content-security-policy');
+  assert.match(csp, /script-src 'self'/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+  const html = await res.text();
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script in index.html');
+  const js = await fetch(srv.base + '/app.js');
+  assert.equal(js.status, 200);
+  assert.match(js.headers.get('content-type'), /^text\/javascript/);
+});
+
+test('static serving refuses to leave static/', async () => {
+  for (const p of ['/../Makefile', '/%2e%2e/Makefile', '/.hidden', '/nope.html']) {
+    const res = await fetch(srv.base + p);
+    assert.equal(res.status, 404, p);
+  }
+  const post = await fetch(srv.base + '/index.html', { method: 'POST' });
+  assert.equal(post.status, 405);
+});

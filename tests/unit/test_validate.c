@@ -1,0 +1,193 @@
+/* Input validation, cursors, and problem replies, without a network. */
+#include "unit.h"
+
+#include "../../server/cursor.c"
+#include "../../server/reply.c"
+#include "../../server/router.c"
+#include "../../server/validate.c"
+
+/* app.c's accessors, which validate.c uses. */
+const char *
+req_query(const struct req *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nquery; i++)
+		if (strcmp(r->query[i].key, name) == 0)
+			return r->query[i].value;
+	return NULL;
+}
+
+const char *
+req_param(const struct req *r, const char *name)
+{
+	return router_param(&r->match, name);
+}
+
+static const char *const kinds[] = { "ministry", "vendor", NULL };
+static const struct field_spec spec[] = {
+	{ "name", FIELD_STRING, true, 1, 5, NULL },
+	{ "kind", FIELD_STRING, true, 1, 0, kinds },
+	{ "note", FIELD_STRING_OR_NULL, false, 1, 10, NULL },
+	{ "count", FIELD_INTEGER, false, 0, 0, NULL },
+	{ "active", FIELD_BOOLEAN, false, 0, 0, NULL },
+	{ "roles", FIELD_STRING_ARRAY, false, 1, 0, kinds },
+};
+
+/* The errors for a JSON text, as "field: message" lines. */
+static json_t *
+errors_of(const char *text)
+{
+	json_t *obj = json_loads(text, 0, NULL), *errors = json_array();
+
+	validate_fields(obj, spec, sizeof(spec) / sizeof(spec[0]), errors);
+	json_decref(obj);
+	return errors;
+}
+
+static int
+has_error(json_t *errors, const char *field, const char *part)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(errors, i, e)
+		if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0 &&
+		    strstr(json_string_value(json_object_get(e, "message")), part) != NULL)
+			return 1;
+	return 0;
+}
+
+static void
+test_valid_object(void)
+{
+	json_t *e = errors_of("{\"name\":\"한국\",\"kind\":\"vendor\",\"note\":null,"
+	    "\"count\":3,\"active\":false,\"roles\":[\"ministry\"]}");
+
+	CHECK(json_array_size(e) == 0);
+	json_decref(e);
+}
+
+static void
+test_every_problem_listed(void)
+{
+	json_t *e = errors_of("{\"name\":\"abcdef\",\"kind\":\"pirate\",\"extra\":1,"
+	    "\"count\":-2,\"active\":\"yes\",\"roles\":[\"vendor\",\"vendor\",3]}");
+
+	CHECK(has_error(e, "name", "at most 5"));
+	CHECK(has_error(e, "kind", "one of: ministry, vendor"));
+	CHECK(has_error(e, "extra", "not a field"));
+	CHECK(has_error(e, "count", "positive whole number"));
+	CHECK(has_error(e, "active", "true or false"));
+	CHECK(has_error(e, "roles[1]", "repeats vendor"));
+	CHECK(has_error(e, "roles[2]", "must be a string"));
+	CHECK(json_array_size(e) == 7);
+	json_decref(e);
+}
+
+static void
+test_missing_and_empty(void)
+{
+	json_t *e = errors_of("{\"name\":\"\",\"roles\":[]}");
+
+	CHECK(has_error(e, "name", "must not be empty"));
+	CHECK(has_error(e, "kind", "is required"));
+	CHECK(has_error(e, "roles", "at least 1"));
+	json_decref(e);
+}
+
+static void
+test_unicode_length(void)
+{
+	/* Five Hangul syllables are 15 bytes and 5 characters: allowed. */
+	json_t *e = errors_of("{\"name\":\"가나다라마\",\"kind\":\"vendor\"}");
+
+	CHECK(json_array_size(e) == 0);
+	json_decref(e);
+	CHECK(validate_utf8_len("가나다") == 3);
+	CHECK(validate_utf8_len("") == 0);
+}
+
+static void
+test_ids(void)
+{
+	int64_t v;
+
+	CHECK(validate_id("42", &v) == 0 && v == 42);
+	CHECK(validate_id("0", &v) == -1);
+	CHECK(validate_id("-1", &v) == -1);
+	CHECK(validate_id("01", &v) == -1);
+	CHECK(validate_id("1x", &v) == -1);
+	CHECK(validate_id("99999999999999999999", &v) == -1);
+	CHECK(validate_id(NULL, &v) == -1);
+}
+
+static void
+test_cursor_round_trip(void)
+{
+	char c[CURSOR_MAX];
+	int64_t v = 0;
+
+	cursor_encode(123456789012LL, c);
+	CHECK(strchr(c, '=') == NULL && strchr(c, '+') == NULL);
+	CHECK(cursor_decode(c, &v) == 0 && v == 123456789012LL);
+	CHECK(cursor_decode("garbage!", &v) == -1);
+	CHECK(cursor_decode("", &v) == -1);
+	CHECK(cursor_decode("djIuNQ", &v) == -1);     /* "v2.5": another version */
+}
+
+static void
+test_page_params(void)
+{
+	struct req r;
+	char c[CURSOR_MAX];
+	int limit;
+	int64_t after;
+
+	memset(&r, 0, sizeof(r));
+	r.reply_fd = -1;
+	CHECK(validate_page_or_reply(&r, &limit, &after) == 0 && limit == 50 && after == 0);
+	cursor_encode(77, c);
+	r.query[0] = (struct kv){ "limit", "500" };
+	r.query[1] = (struct kv){ "cursor", c };
+	r.nquery = 2;
+	CHECK(validate_page_or_reply(&r, &limit, &after) == 0 && limit == 500 && after == 77);
+	r.query[0].value = "501";
+	CHECK(validate_page_or_reply(&r, &limit, &after) == -1 && r.status == 400);
+	free(r.reply_body);
+}
+
+static void
+test_problem_shape(void)
+{
+	struct req r;
+	json_t *p;
+
+	memset(&r, 0, sizeof(r));
+	r.reply_fd = -1;
+	strcpy(r.request_id, "abc");
+	reply_invalid(&r, json_pack("[{s:s,s:s}]", "field", "name", "message", "bad"), "fix it");
+	CHECK(r.status == 422);
+	CHECK_STR(r.reply_type, "application/problem+json");
+	p = json_loads(r.reply_body, 0, NULL);
+	CHECK_STR(json_string_value(json_object_get(p, "type")), "/problems/validation-failed");
+	CHECK(json_integer_value(json_object_get(p, "status")) == 422);
+	CHECK_STR(json_string_value(json_object_get(p, "detail")), "fix it");
+	CHECK(json_array_size(json_object_get(p, "errors")) == 1);
+	json_decref(p);
+	free(r.reply_body);
+}
+
+int
+main(void)
+{
+	RUN(test_valid_object);
+	RUN(test_every_problem_listed);
+	RUN(test_missing_and_empty);
+	RUN(test_unicode_length);
+	RUN(test_ids);
+	RUN(test_cursor_round_trip);
+	RUN(test_page_params);
+	RUN(test_problem_shape);
+	return UNIT_DONE();
+}
