@@ -3,26 +3,9 @@
 
 #include "../../server/cursor.c"
 #include "../../server/reply.c"
+#include "../../server/req.c"
 #include "../../server/router.c"
 #include "../../server/validate.c"
-
-/* app.c's accessors, which validate.c uses. */
-const char *
-req_query(const struct req *r, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < r->nquery; i++)
-		if (strcmp(r->query[i].key, name) == 0)
-			return r->query[i].value;
-	return NULL;
-}
-
-const char *
-req_param(const struct req *r, const char *name)
-{
-	return router_param(&r->match, name);
-}
 
 static const char *const kinds[] = { "ministry", "vendor", NULL };
 static const struct field_spec spec[] = {
