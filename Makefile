@@ -7,7 +7,8 @@
 CC      ?= cc
 PKGS     = libmicrohttpd jansson libsodium libpq
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-           -Wcast-qual -Wpointer-arith -Wformat=2 -fno-common
+           -Wcast-qual -Wpointer-arith -Wformat=2 -fno-common \
+           -Wno-missing-field-initializers   # tables list the leading members only
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -66,6 +67,10 @@ unit: $(UNIT_BINS)
 test: deps-test
 	@$(MAKE) --no-print-directory build asan unit
 	@scripts/test.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory build
+	@scripts/bench.sh
 
 db-stop:
 	@scripts/pg.sh stop var/pg

@@ -11,6 +11,7 @@ static const struct {
 	const char *constraint;
 	const char *field;
 	const char *message;
+	int status;              /* 0: as the SQLSTATE says */
 } constraints[] = {
 	{ "organizations_name_key", "name", "an organization with this name already exists" },
 	{ "organizations_name_check", "name",
@@ -24,6 +25,48 @@ static const struct {
 	  "these roles do not fit the organization's kind (admin and officer: ministry; "
 	  "auditor: auditor or ministry; vendor: vendor or company; tenant: institute, "
 	  "university or company)" },
+	{ "programs_name_key", "name", "a programme with this name already exists" },
+	{ "programs_dates_check", "ends_on", "must not be before starts_on" },
+	{ "programs_budget_krw_check", "budget_krw", "must be more than zero" },
+	{ "program_milestones_due_key", "milestones", "two milestones fall on the same day", 422 },
+	{ "purchase_order_lines_gpu_model_active", "lines",
+	  "a line names a GPU model retired from the catalogue" },
+	{ "program_milestones_gpu_target_check", "milestones", "a target must be more than zero" },
+	{ "gpu_models_name_key", "model", "this model is already in the catalogue" },
+	{ "purchase_orders_program_id_fkey", "program_id", "no such programme" },
+	{ "purchase_orders_vendor_id_fkey", "vendor_id", "no such active vendor organization" },
+	{ "purchase_order_lines_gpu_model_id_fkey", "lines", "a line names an unknown GPU model" },
+	{ "purchase_order_lines_model_key", "lines", "a model may appear on one line only", 422 },
+	{ "purchase_order_lines_quantity_check", "lines", "quantities must be more than zero" },
+	{ "purchase_order_lines_unit_price_check", "lines", "prices must be more than zero" },
+	{ "purchase_order_lines_warranty_months_check", "lines",
+	  "warranty_months must be from 0 to 120" },
+	{ "payments_invoice_key", "invoice_number",
+	  "this invoice is already recorded against this order" },
+	/* sites and allocations */
+	{ "sites_name_key", "name", "a site with this name already exists" },
+	{ "sites_name_check", "name",
+	  "must be 1 to 200 characters without leading or trailing spaces" },
+	{ "sites_operator_id_fkey", "operator_id", "no such organization" },
+	{ "racks_name_key", "name", "this site already has a rack with this name" },
+	{ "racks_name_check", "name",
+	  "must be 1 to 100 characters without leading or trailing spaces" },
+	{ "allocations_tenant_id_fkey", "tenant_id",
+	  "must be an active institute, university or company" },
+	{ "allocations_dates_check", "ends_on", "must not be before starts_on" },
+	{ "allocations_rack_fkey", "rack_id", "no such rack at this site" },
+	{ "allocation_assets_active_key", "asset_ids",
+	  "an asset is in another active allocation already" },
+	/* deliveries and assets; a NULL message is the database's own, from
+	 * a trigger that names what is allowed */
+	{ "delivery_units_serial_key", "serials",
+	  "a serial number was registered by another delivery at the same moment; "
+	  "check the serials and send the delivery again" },
+	{ "delivery_units_delivery_serial_key", "serials",
+	  "a serial number was added to this delivery at the same moment; send it again" },
+	{ "assets_serial_key", "serial", "an asset with this serial number already exists" },
+	{ "assets_transition", "status", NULL, 409 },
+	{ "assets_transition_reason", "reason", NULL, 422 },
 };
 
 void
@@ -34,13 +77,17 @@ api_db_error(struct req *r)
 	size_t i;
 
 	for (i = 0; i < sizeof(constraints) / sizeof(constraints[0]); i++) {
+		const char *message = constraints[i].message ? constraints[i].message : db->message;
+
 		if (strcmp(db->constraint, constraints[i].constraint) != 0)
 			continue;
+		if (constraints[i].status != 0)
+			status = constraints[i].status;
 		if (status == 422) {
 			reply_invalid(r, json_pack("[{s:s, s:s}]", "field", constraints[i].field,
-			    "message", constraints[i].message), constraints[i].message);
+			    "message", message), message);
 		} else {
-			reply_problem(r, status, "%s", constraints[i].message);
+			reply_problem(r, status, "%s", message);
 		}
 		return;
 	}

@@ -47,4 +47,57 @@ void api_users_get(struct req *r);
 void api_users_patch(struct req *r);
 void api_audit_list(struct req *r);
 
+/* procurement */
+void api_programs_list(struct req *r);
+void api_programs_create(struct req *r);
+void api_programs_get(struct req *r);
+void api_programs_patch(struct req *r);
+void api_programs_progress(struct req *r);
+void api_gpu_models_list(struct req *r);
+void api_gpu_models_create(struct req *r);
+void api_gpu_models_get(struct req *r);
+void api_gpu_models_patch(struct req *r);
+void api_po_list(struct req *r);
+void api_po_create(struct req *r);
+void api_po_get(struct req *r);
+void api_po_patch(struct req *r);
+void api_po_submit(struct req *r);
+void api_po_approve(struct req *r);
+void api_po_order(struct req *r);
+void api_po_cancel(struct req *r);
+void api_po_close(struct req *r);
+void api_payments_list(struct req *r);
+void api_payments_create(struct req *r);
+
+/* deliveries and assets */
+void api_deliveries_list(struct req *r);
+void api_deliveries_create(struct req *r);
+void api_deliveries_get(struct req *r);
+void api_deliveries_units(struct req *r);
+void api_deliveries_upload(struct req *r);
+void api_deliveries_receive(struct req *r);
+void api_deliveries_inspection(struct req *r);
+void api_assets_list(struct req *r);
+void api_assets_get(struct req *r);
+void api_assets_status(struct req *r);
+void api_assets_history(struct req *r);
+
+/* sites and allocations */
+void api_sites_list(struct req *r);
+void api_sites_create(struct req *r);
+void api_sites_get(struct req *r);
+void api_sites_patch(struct req *r);
+void api_sites_racks_list(struct req *r);
+void api_sites_racks_create(struct req *r);
+void api_sites_rack_get(struct req *r);
+void api_sites_rack_patch(struct req *r);
+void api_sites_utilization(struct req *r);
+void api_allocations_list(struct req *r);
+void api_allocations_create(struct req *r);
+void api_allocations_get(struct req *r);
+void api_allocations_end(struct req *r);
+void api_allocations_move(struct req *r);
+void api_allocations_return(struct req *r);
+void api_tenants_allocations(struct req *r);
+
 #endif

@@ -11,6 +11,9 @@
 extern const struct route app_routes[];
 extern const size_t app_nroutes;
 
+/* The largest body the route of method and path accepts. */
+size_t app_body_limit(const char *method, const char *path);
+
 /* Handles r; on return r->status and the reply are set. */
 void app_handle(struct req *r);
 

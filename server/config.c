@@ -45,7 +45,7 @@ text(config_getenv_fn get, const char *name, const char *def)
 int
 config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 {
-	unsigned long port, threads, body, hours, cache, timeout, failures;
+	unsigned long port, threads, body, upload, hours, cache, timeout, failures;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *migrate;
 
@@ -56,6 +56,8 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	    &threads, err, errlen) != 0 ||
 	    number(get, "REGISTRY_BODY_LIMIT", 1048576, 1024, 256UL << 20,
 	    &body, err, errlen) != 0 ||
+	    number(get, "REGISTRY_UPLOAD_LIMIT", 32UL << 20, 1024, 1024UL << 20,
+	    &upload, err, errlen) != 0 ||
 	    number(get, "REGISTRY_SESSION_HOURS", 12, 1, 24 * 30, &hours, err, errlen) != 0 ||
 	    number(get, "REGISTRY_SESSION_CACHE_SECONDS", 10, 0, 300, &cache, err, errlen) != 0 ||
 	    number(get, "REGISTRY_STATEMENT_TIMEOUT_MS", 15000, 100, 3600000,
@@ -75,6 +77,7 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	c->root = text(get, "REGISTRY_ROOT", ".");
 	c->threads = (unsigned)threads;
 	c->body_limit = body;
+	c->upload_limit = upload;
 	c->session_hours = (unsigned)hours;
 	c->session_cache_seconds = (unsigned)cache;
 	c->statement_timeout_ms = (unsigned)timeout;
@@ -101,6 +104,7 @@ config_usage(void)
 	    "  REGISTRY_THREADS                worker threads, each with one database\n"
 	    "                                  connection [2 x cores]\n"
 	    "  REGISTRY_BODY_LIMIT             largest request body in bytes [1048576]\n"
+	    "  REGISTRY_UPLOAD_LIMIT           largest CSV upload in bytes [33554432]\n"
 	    "  REGISTRY_SESSION_HOURS          session lifetime [12]\n"
 	    "  REGISTRY_SESSION_CACHE_SECONDS  how long a checked session is trusted\n"
 	    "                                  without asking the database [10]\n"

@@ -13,6 +13,7 @@ struct config {
 	const char *root;            /* REGISTRY_ROOT: where sql/, static/, docs/ are */
 	unsigned threads;            /* REGISTRY_THREADS, default 2 x cores */
 	size_t body_limit;           /* REGISTRY_BODY_LIMIT bytes, default 1 MiB */
+	size_t upload_limit;         /* REGISTRY_UPLOAD_LIMIT bytes, default 32 MiB */
 	unsigned session_hours;      /* REGISTRY_SESSION_HOURS, default 12 */
 	unsigned session_cache_seconds; /* REGISTRY_SESSION_CACHE_SECONDS, default 10 */
 	unsigned statement_timeout_ms;  /* REGISTRY_STATEMENT_TIMEOUT_MS, default 15000 */

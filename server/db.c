@@ -261,6 +261,54 @@ db_json_one(struct db *db, const char *stmt, int n, const char *const *params, j
 }
 
 int
+db_json_one_by_id(struct db *db, const char *stmt, int64_t id, json_t **out)
+{
+	char s[24];
+	const char *p[1] = { db_int(s, id) };
+
+	return db_json_one(db, stmt, 1, p, out);
+}
+
+int
+db_json_rows_by_id(struct db *db, const char *stmt, int64_t id, json_t **out)
+{
+	char s[24];
+	const char *p[1] = { db_int(s, id) };
+
+	return db_json_rows(db, stmt, 1, p, out);
+}
+
+int
+db_run_by_id(struct db *db, const char *stmt, int64_t id)
+{
+	char s[24];
+	const char *p[1] = { db_int(s, id) };
+
+	return db_run(db, stmt, 1, p);
+}
+
+int
+db_one_int_by_id(struct db *db, const char *stmt, int64_t id, int64_t *out)
+{
+	char s[24];
+	const char *p[1] = { db_int(s, id) };
+
+	return db_one_int(db, stmt, 1, p, out);
+}
+
+int
+db_one_int(struct db *db, const char *stmt, int n, const char *const *params, int64_t *out)
+{
+	PGresult *res = db_exec(db, stmt, n, params);
+
+	if (res == NULL)
+		return -1;
+	*out = PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+	PQclear(res);
+	return 0;
+}
+
+int
 db_begin(struct db *db, const struct audit_ctx *ctx)
 {
 	char uid[24], oid[24];
@@ -363,6 +411,28 @@ db_error_status(const struct db *db)
 		if (strcmp(db->sqlstate, map[i].state) == 0)
 			return map[i].status;
 	return 500;
+}
+
+const char *
+db_param_str(const json_t *obj, const char *name)
+{
+	return json_string_value(json_object_get(obj, name));
+}
+
+const char *
+db_param_int(const json_t *obj, const char *name, char buf[24])
+{
+	const json_t *v = json_object_get(obj, name);
+
+	return json_is_integer(v) ? db_int(buf, json_integer_value(v)) : NULL;
+}
+
+const char *
+db_param_bool(const json_t *obj, const char *name)
+{
+	const json_t *v = json_object_get(obj, name);
+
+	return json_is_boolean(v) ? (json_is_true(v) ? "true" : "false") : NULL;
 }
 
 const char *

@@ -62,6 +62,16 @@ int db_run(struct db *db, const char *stmt, int n, const char *const *params);
 int db_json_rows(struct db *db, const char *stmt, int n, const char *const *params, json_t **out);
 int db_json_one(struct db *db, const char *stmt, int n, const char *const *params, json_t **out);
 
+/* The same, for statements whose one parameter is a record's id. */
+int db_json_one_by_id(struct db *db, const char *stmt, int64_t id, json_t **out);
+int db_json_rows_by_id(struct db *db, const char *stmt, int64_t id, json_t **out);
+int db_run_by_id(struct db *db, const char *stmt, int64_t id);
+int db_one_int_by_id(struct db *db, const char *stmt, int64_t id, int64_t *out);
+
+/* Runs a prepared statement whose first column of the first row is a
+ * bigint; *out is 0 when there is no row. 0 or -1. */
+int db_one_int(struct db *db, const char *stmt, int n, const char *const *params, int64_t *out);
+
 /* Transactions. db_begin also sets the audit context. */
 int db_begin(struct db *db, const struct audit_ctx *ctx);
 int db_commit(struct db *db);
@@ -78,6 +88,13 @@ int db_error_status(const struct db *db);
 
 /* Whether the last error was the loss of the connection. */
 bool db_error_is_connection(const struct db *db);
+
+/* Statement parameters from a validated JSON object: a string member, an
+ * integer member formatted into buf, or NULL when the member is absent. */
+const char *db_param_str(const json_t *obj, const char *name);
+const char *db_param_int(const json_t *obj, const char *name, char buf[24]);
+/* "true", "false", or NULL when absent. */
+const char *db_param_bool(const json_t *obj, const char *name);
 
 /* Formats an int64 for a statement parameter. */
 const char *db_int(char buf[24], int64_t v);

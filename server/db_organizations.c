@@ -46,23 +46,14 @@ db_organizations_list(struct db *db, const struct org_filter *f, json_t **rows)
 int
 db_organizations_get(struct db *db, int64_t id, json_t **org)
 {
-	char s[24];
-	const char *p[1] = { db_int(s, id) };
-
-	return db_json_one(db, "org_get", 1, p, org);
-}
-
-static const char *
-str(const json_t *fields, const char *name)
-{
-	return json_string_value(json_object_get(fields, name));
+	return db_json_one_by_id(db, "org_get", id, org);
 }
 
 int
 db_organizations_create(struct db *db, const json_t *fields, json_t **org)
 {
-	const char *p[4] = { str(fields, "name"), str(fields, "kind"),
-	    str(fields, "registration_number"), str(fields, "country") };
+	const char *p[4] = { db_param_str(fields, "name"), db_param_str(fields, "kind"),
+	    db_param_str(fields, "registration_number"), db_param_str(fields, "country") };
 
 	return db_json_one(db, "org_create", 4, p, org);
 }
@@ -71,11 +62,10 @@ int
 db_organizations_update(struct db *db, int64_t id, const json_t *fields, json_t **org)
 {
 	char s[24];
-	const json_t *active = json_object_get(fields, "active");
-	const char *p[7] = { db_int(s, id), str(fields, "name"), str(fields, "kind"),
+	const char *p[7] = { db_int(s, id), db_param_str(fields, "name"), db_param_str(fields, "kind"),
 	    json_object_get(fields, "registration_number") ? "true" : "false",
-	    str(fields, "registration_number"), str(fields, "country"),
-	    active ? (json_is_true(active) ? "true" : "false") : NULL };
+	    db_param_str(fields, "registration_number"), db_param_str(fields, "country"),
+	    db_param_bool(fields, "active") };
 
 	return db_json_one(db, "org_update", 7, p, org);
 }

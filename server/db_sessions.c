@@ -137,17 +137,11 @@ db_session_revoke(struct db *db, const char *hash_hex)
 int
 db_session_revoke_user(struct db *db, int64_t user_id)
 {
-	char id[24];
-	const char *p[1] = { db_int(id, user_id) };
-
-	return db_run(db, "session_revoke_user", 1, p);
+	return db_run_by_id(db, "session_revoke_user", user_id);
 }
 
 int
 db_session_revoke_org(struct db *db, int64_t org_id)
 {
-	char id[24];
-	const char *p[1] = { db_int(id, org_id) };
-
-	return db_run(db, "session_revoke_org", 1, p);
+	return db_run_by_id(db, "session_revoke_org", org_id);
 }

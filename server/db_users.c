@@ -58,10 +58,7 @@ db_users_list(struct db *db, const struct user_filter *f, json_t **rows)
 int
 db_users_get(struct db *db, int64_t id, json_t **user)
 {
-	char s[24];
-	const char *p[1] = { db_int(s, id) };
-
-	return db_json_one(db, "user_get", 1, p, user);
+	return db_json_one_by_id(db, "user_get", id, user);
 }
 
 int
@@ -83,23 +80,10 @@ db_users_update(struct db *db, int64_t id, const struct user_fields *u, json_t *
 	return db_json_one(db, "user_update", 7, p, user);
 }
 
-/* One bigint from a one-row, one-column statement; 0 when no row. */
-static int
-one_int(struct db *db, const char *stmt, int n, const char *const *p, int64_t *out)
-{
-	PGresult *res = db_exec(db, stmt, n, p);
-
-	if (res == NULL)
-		return -1;
-	*out = PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
-	PQclear(res);
-	return 0;
-}
-
 int
 db_users_count(struct db *db, int64_t *n)
 {
-	return one_int(db, "user_count", 0, NULL, n);
+	return db_one_int(db, "user_count", 0, NULL, n);
 }
 
 int
@@ -107,11 +91,11 @@ db_users_org_ensure(struct db *db, const char *name, const char *kind, int64_t *
 {
 	const char *p[2] = { name, kind };
 
-	if (one_int(db, "user_org_find", 1, p, id) != 0)
+	if (db_one_int(db, "user_org_find", 1, p, id) != 0)
 		return -1;
 	if (*id != 0 || kind == NULL)
 		return 0;
-	return one_int(db, "user_org_add", 2, p, id);
+	return db_one_int(db, "user_org_add", 2, p, id);
 }
 
 void

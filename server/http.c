@@ -32,6 +32,7 @@ struct http_req {
 	bool too_large;
 	bool first_done;
 	size_t cap;
+	size_t limit;            /* body limit of the route */
 };
 
 static struct MHD_Daemon *daemon_;
@@ -113,6 +114,9 @@ http_req_new(struct MHD_Connection *c, const char *url, const char *method)
 	r->cookie = header_dup(c, MHD_HTTP_HEADER_COOKIE);
 	r->origin = header_dup(c, "Origin");
 	r->host = header_dup(c, MHD_HTTP_HEADER_HOST);
+	r->accept = header_dup(c, MHD_HTTP_HEADER_ACCEPT);
+	r->if_match = header_dup(c, MHD_HTTP_HEADER_IF_MATCH);
+	r->idempotency_key = header_dup(c, "Idempotency-Key");
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_collect, r);
 	return h;
 }
@@ -124,7 +128,7 @@ body_append(struct http_req *h, const char *data, size_t len)
 	struct req *r = &h->r;
 	char *grown;
 
-	if (h->too_large || r->body_len + len > config.body_limit) {
+	if (h->too_large || r->body_len + len > h->limit) {
 		h->too_large = true;
 		return;
 	}
@@ -208,11 +212,12 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		*con_cls = h;
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+		h->limit = app_body_limit(method, url);
 		/* Refused before the body is sent (Expect: 100-continue). */
-		if (cl != NULL && strtoull(cl, NULL, 10) > config.body_limit) {
+		if (cl != NULL && strtoull(cl, NULL, 10) > h->limit) {
 			h->too_large = true;
 			reply_problem(&h->r, 413, "the body is larger than the limit of %zu bytes",
-			    config.body_limit);
+			    h->limit);
 			return send_reply(c, &h->r);
 		}
 		return MHD_YES;
@@ -227,7 +232,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	h->first_done = true;
 	if (h->too_large)
 		reply_problem(&h->r, 413, "the body is larger than the limit of %zu bytes",
-		    config.body_limit);
+		    h->limit);
 	else
 		app_handle(&h->r);
 	return send_reply(c, &h->r);

@@ -45,6 +45,22 @@ reply_problem_slug(int status)
 	return problems[problem_index(status)].slug;
 }
 
+/* reply_type is a static string: map a stored type back to ours. */
+static const char *
+reply_type_static(const char *type)
+{
+	static const char *const known[] = {
+		"application/json", "application/problem+json", "text/csv; charset=utf-8",
+		"text/plain; charset=utf-8", "application/yaml; charset=utf-8",
+	};
+	size_t i;
+
+	for (i = 0; type && i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(type, known[i]) == 0)
+			return known[i];
+	return "application/octet-stream";
+}
+
 static void
 reply_reset(struct req *r)
 {
@@ -82,6 +98,25 @@ reply_json_steal(struct req *r, int status, json_t *body)
 {
 	reply_json(r, status, body);
 	json_decref(body);
+}
+
+void
+reply_text(struct req *r, int status, const char *type, const char *body)
+{
+	reply_reset(r);
+	r->reply_body = strdup(body);
+	r->reply_len = r->reply_body ? strlen(r->reply_body) : 0;
+	r->status = r->reply_body ? status : 500;
+	r->reply_type = reply_type_static(type);
+}
+
+void
+reply_etag(struct req *r, const char *kind, long long id, long long version)
+{
+	char etag[96];
+
+	snprintf(etag, sizeof(etag), "\"%s-%lld-v%lld\"", kind, id, version);
+	reply_header(r, "ETag", etag);
 }
 
 void

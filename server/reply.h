@@ -13,6 +13,12 @@ void reply_json(struct req *r, int status, const json_t *body);
 /* Same, but steals body. */
 void reply_json_steal(struct req *r, int status, json_t *body);
 
+/* Text of any type (CSV, a replayed reply); body and type are copied. */
+void reply_text(struct req *r, int status, const char *type, const char *body);
+
+/* ETag "<kind>-<id>-v<version>" on the reply. */
+void reply_etag(struct req *r, const char *kind, long long id, long long version);
+
 /* Empty reply (204, 304 ...). */
 void reply_empty(struct req *r, int status);
 

@@ -32,6 +32,9 @@ req_release(struct req *r)
 	free(r->cookie);
 	free(r->origin);
 	free(r->host);
+	free(r->accept);
+	free(r->if_match);
+	free(r->idempotency_key);
 	free(r->body);
 	free(r->reply_body);
 	if (r->reply_fd >= 0)

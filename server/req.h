@@ -40,6 +40,9 @@ struct req {
 	char *cookie;
 	char *origin;
 	char *host;
+	char *accept;
+	char *if_match;
+	char *idempotency_key;
 	char *body;              /* NUL-terminated; body_len excludes the NUL */
 	size_t body_len;
 	size_t nquery;

@@ -12,6 +12,8 @@ struct req;
 
 /* Route flags. Without ROUTE_PUBLIC a route needs a session. */
 #define ROUTE_PUBLIC 0x1u
+/* The body may be as large as config.upload_limit (CSV uploads). */
+#define ROUTE_UPLOAD 0x2u
 
 struct route {
 	const char *method;

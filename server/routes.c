@@ -7,6 +7,7 @@
 
 #define STAFF (ROLE_ADMIN | ROLE_OFFICER | ROLE_AUDITOR)
 #define READERS (ROLE_ADMIN | ROLE_AUDITOR)
+#define BUYERS (ROLE_ADMIN | ROLE_OFFICER)
 
 const struct route app_routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, ROUTE_PUBLIC },
@@ -24,6 +25,61 @@ const struct route app_routes[] = {
 	{ "GET", "/api/v1/users/:id", api_users_get, 0, 0 },
 	{ "PATCH", "/api/v1/users/:id", api_users_patch, ROLE_ADMIN, 0 },
 	{ "GET", "/api/v1/audit-events", api_audit_list, READERS, 0 },
+
+	/* procurement */
+	{ "GET", "/api/v1/programs", api_programs_list, STAFF, 0 },
+	{ "POST", "/api/v1/programs", api_programs_create, BUYERS, 0 },
+	{ "GET", "/api/v1/programs/:id", api_programs_get, STAFF, 0 },
+	{ "PATCH", "/api/v1/programs/:id", api_programs_patch, BUYERS, 0 },
+	{ "GET", "/api/v1/programs/:id/progress", api_programs_progress, STAFF, 0 },
+	{ "GET", "/api/v1/gpu-models", api_gpu_models_list, 0, 0 },
+	{ "POST", "/api/v1/gpu-models", api_gpu_models_create, ROLE_ADMIN, 0 },
+	{ "GET", "/api/v1/gpu-models/:id", api_gpu_models_get, 0, 0 },
+	{ "PATCH", "/api/v1/gpu-models/:id", api_gpu_models_patch, ROLE_ADMIN, 0 },
+	{ "GET", "/api/v1/purchase-orders", api_po_list, STAFF | ROLE_VENDOR, 0 },
+	{ "POST", "/api/v1/purchase-orders", api_po_create, BUYERS, 0 },
+	{ "GET", "/api/v1/purchase-orders/:id", api_po_get, STAFF | ROLE_VENDOR, 0 },
+	{ "PATCH", "/api/v1/purchase-orders/:id", api_po_patch, BUYERS, 0 },
+	{ "POST", "/api/v1/purchase-orders/:id/submit", api_po_submit, BUYERS, 0 },
+	{ "POST", "/api/v1/purchase-orders/:id/approve", api_po_approve, BUYERS, 0 },
+	{ "POST", "/api/v1/purchase-orders/:id/order", api_po_order, BUYERS, 0 },
+	{ "POST", "/api/v1/purchase-orders/:id/cancel", api_po_cancel, BUYERS, 0 },
+	{ "POST", "/api/v1/purchase-orders/:id/close", api_po_close, BUYERS, 0 },
+	{ "GET", "/api/v1/purchase-orders/:id/payments", api_payments_list, STAFF, 0 },
+	{ "POST", "/api/v1/purchase-orders/:id/payments", api_payments_create, BUYERS, 0 },
+
+	/* deliveries and assets */
+	{ "GET", "/api/v1/deliveries", api_deliveries_list, STAFF | ROLE_VENDOR, 0 },
+	{ "POST", "/api/v1/deliveries", api_deliveries_create, BUYERS | ROLE_VENDOR, 0 },
+	{ "GET", "/api/v1/deliveries/:id", api_deliveries_get, STAFF | ROLE_VENDOR, 0 },
+	{ "GET", "/api/v1/deliveries/:id/units", api_deliveries_units, STAFF | ROLE_VENDOR, 0 },
+	{ "POST", "/api/v1/deliveries/:id/units", api_deliveries_upload, BUYERS | ROLE_VENDOR,
+	  ROUTE_UPLOAD },
+	{ "POST", "/api/v1/deliveries/:id/receive", api_deliveries_receive, BUYERS, 0 },
+	{ "POST", "/api/v1/deliveries/:id/inspection", api_deliveries_inspection, BUYERS, 0 },
+	{ "GET", "/api/v1/assets", api_assets_list, STAFF, 0 },
+	{ "GET", "/api/v1/assets/:id", api_assets_get, STAFF, 0 },
+	{ "POST", "/api/v1/assets/:id/status", api_assets_status, BUYERS, 0 },
+	{ "GET", "/api/v1/assets/:id/history", api_assets_history, STAFF, 0 },
+
+	/* sites and allocations */
+	{ "GET", "/api/v1/sites", api_sites_list, STAFF, 0 },
+	{ "POST", "/api/v1/sites", api_sites_create, BUYERS, 0 },
+	{ "GET", "/api/v1/sites/:id", api_sites_get, STAFF | ROLE_TENANT, 0 },
+	{ "PATCH", "/api/v1/sites/:id", api_sites_patch, BUYERS, 0 },
+	{ "GET", "/api/v1/sites/:id/racks", api_sites_racks_list, STAFF, 0 },
+	{ "POST", "/api/v1/sites/:id/racks", api_sites_racks_create, BUYERS, 0 },
+	{ "GET", "/api/v1/sites/:id/racks/:rack_id", api_sites_rack_get, STAFF, 0 },
+	{ "PATCH", "/api/v1/sites/:id/racks/:rack_id", api_sites_rack_patch, BUYERS, 0 },
+	{ "GET", "/api/v1/sites/:id/utilization", api_sites_utilization, STAFF, 0 },
+	{ "GET", "/api/v1/allocations", api_allocations_list, STAFF | ROLE_TENANT, 0 },
+	{ "POST", "/api/v1/allocations", api_allocations_create, BUYERS, 0 },
+	{ "GET", "/api/v1/allocations/:id", api_allocations_get, STAFF | ROLE_TENANT, 0 },
+	{ "POST", "/api/v1/allocations/:id/end", api_allocations_end, BUYERS, 0 },
+	{ "POST", "/api/v1/allocations/:id/move", api_allocations_move, BUYERS, 0 },
+	{ "POST", "/api/v1/allocations/:id/return", api_allocations_return, BUYERS, 0 },
+	{ "GET", "/api/v1/tenants/:id/allocations", api_tenants_allocations,
+	  STAFF | ROLE_TENANT, 0 },
 };
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

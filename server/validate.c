@@ -104,6 +104,64 @@ check_array(const struct field_spec *f, json_t *v, json_t *errors)
 	}
 }
 
+/* A date in ISO form that names a real day (no 2025-02-30). */
+static bool
+is_date(const char *s)
+{
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d, n = 0;
+
+	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
+	    s[4] != '-' || s[7] != '-' || y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return false;
+	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
+static bool
+is_decimal(const char *s)
+{
+	size_t whole = strspn(s, "0123456789"), frac = 0;
+
+	if (whole == 0 || whole > 8)
+		return false;
+	if (s[whole] == '.') {
+		frac = strspn(s + whole + 1, "0123456789");
+		if (frac == 0 || frac > 4)
+			return false;
+		return s[whole + 1 + frac] == '\0';
+	}
+	return s[whole] == '\0';
+}
+
+static void check_fields(json_t *obj, const struct field_spec *spec, size_t nspec,
+    const char *prefix, json_t *errors);
+
+/* Each element of an array of objects, named "lines[2].quantity". */
+static void
+check_objects(const struct field_spec *f, json_t *v, json_t *errors)
+{
+	size_t i, n = json_array_size(v);
+	char prefix[96];
+
+	if (f->max_len && (n < f->min_len || n > f->max_len)) {
+		error_add(errors, f->name, "needs %zu to %zu element(s)", f->min_len, f->max_len);
+		return;
+	}
+	if (n < f->min_len) {
+		error_add(errors, f->name, "needs at least %zu element(s)", f->min_len);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		json_t *e = json_array_get(v, i);
+
+		snprintf(prefix, sizeof(prefix), "%s[%zu].", f->name, i);
+		if (!json_is_object(e))
+			error_add(errors, prefix, "must be an object");
+		else
+			check_fields(e, f->items, f->nitems, prefix, errors);
+	}
+}
+
 static void
 check_value(const struct field_spec *f, json_t *v, json_t *errors)
 {
@@ -122,6 +180,8 @@ check_value(const struct field_spec *f, json_t *v, json_t *errors)
 	case FIELD_INTEGER:
 		if (!json_is_integer(v) || json_integer_value(v) < 1)
 			error_add(errors, f->name, "must be a positive whole number");
+		else if (f->max_len && (size_t)json_integer_value(v) > f->max_len)
+			error_add(errors, f->name, "must be at most %zu", f->max_len);
 		return;
 	case FIELD_BOOLEAN:
 		if (!json_is_boolean(v))
@@ -133,14 +193,33 @@ check_value(const struct field_spec *f, json_t *v, json_t *errors)
 		else
 			check_array(f, v, errors);
 		return;
+	case FIELD_DATE:
+		if (!json_is_string(v) || !is_date(json_string_value(v)))
+			error_add(errors, f->name, "must be a date written YYYY-MM-DD");
+		return;
+	case FIELD_DECIMAL:
+		if (!json_is_string(v) || !is_decimal(json_string_value(v)) ||
+		    strspn(json_string_value(v), "0.") == strlen(json_string_value(v)))
+			error_add(errors, f->name, "must be a positive decimal in a string, "
+			    "like \"1385.20\"");
+		return;
+	case FIELD_OBJECT_ARRAY:
+		if (!json_is_array(v))
+			error_add(errors, f->name, "must be an array of objects");
+		else
+			check_objects(f, v, errors);
+		return;
 	}
 }
 
-void
-validate_fields(json_t *obj, const struct field_spec *spec, size_t nspec, json_t *errors)
+/* Field problems of obj; nested names carry prefix ("lines[0]."). */
+static void
+check_fields(json_t *obj, const struct field_spec *spec, size_t nspec,
+    const char *prefix, json_t *errors)
 {
 	const char *key;
-	json_t *v;
+	json_t *v, *sub = json_array();
+	char name[160];
 	size_t i;
 
 	json_object_foreach(obj, key, v) {
@@ -148,17 +227,34 @@ validate_fields(json_t *obj, const struct field_spec *spec, size_t nspec, json_t
 			if (strcmp(spec[i].name, key) == 0)
 				break;
 		if (i == nspec)
-			error_add(errors, key, "is not a field of this resource");
+			error_add(sub, key, "is not a field of this resource");
 	}
 	for (i = 0; i < nspec; i++) {
 		v = json_object_get(obj, spec[i].name);
 		if (v == NULL) {
 			if (spec[i].required)
-				error_add(errors, spec[i].name, "is required");
+				error_add(sub, spec[i].name, "is required");
 			continue;
 		}
-		check_value(&spec[i], v, errors);
+		check_value(&spec[i], v, sub);
 	}
+	/* Prefix the names found at this level. */
+	json_array_foreach(sub, i, v) {
+		const char *f = json_string_value(json_object_get(v, "field"));
+
+		if (strncmp(f, prefix, strlen(prefix)) != 0) {
+			snprintf(name, sizeof(name), "%s%s", prefix, f);
+			json_object_set_new(v, "field", json_string(name));
+		}
+		json_array_append(errors, v);
+	}
+	json_decref(sub);
+}
+
+void
+validate_fields(json_t *obj, const struct field_spec *spec, size_t nspec, json_t *errors)
+{
+	check_fields(obj, spec, nspec, "", errors);
 }
 
 int
@@ -296,6 +392,27 @@ validate_query_known_or_reply(struct req *r, const char *const *allowed)
 		return -1;
 	}
 	return 0;
+}
+
+int
+validate_if_match_or_reply(struct req *r, const char *kind, long long id,
+    long long version, bool required)
+{
+	char etag[96];
+
+	if (r->if_match == NULL) {
+		if (!required)
+			return 0;
+		reply_problem(r, 428, "send If-Match with the ETag you read, so that no one's "
+		    "change is overwritten");
+		return -1;
+	}
+	snprintf(etag, sizeof(etag), "\"%s-%lld-v%lld\"", kind, id, version);
+	if (strcmp(r->if_match, etag) == 0 || strcmp(r->if_match, "*") == 0)
+		return 0;
+	reply_problem(r, 412, "the record changed since you read it (now %s); read it again", etag);
+	reply_header(r, "ETag", etag);
+	return -1;
 }
 
 int

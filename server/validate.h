@@ -17,6 +17,9 @@ enum field_type {
 	FIELD_INTEGER,
 	FIELD_BOOLEAN,
 	FIELD_STRING_ARRAY,
+	FIELD_DATE,              /* "YYYY-MM-DD", a real calendar day */
+	FIELD_DECIMAL,           /* "1385.2", up to 8 digits and 4 decimals */
+	FIELD_OBJECT_ARRAY,      /* objects checked against items */
 };
 
 struct field_spec {
@@ -24,8 +27,10 @@ struct field_spec {
 	enum field_type type;
 	bool required;
 	size_t min_len;          /* strings: characters; arrays: elements */
-	size_t max_len;          /* 0 = no limit */
+	size_t max_len;          /* 0 = no limit; integers: the largest value */
 	const char *const *one_of;  /* NULL-terminated allowed values, or NULL */
+	const struct field_spec *items;  /* FIELD_OBJECT_ARRAY: each element's fields */
+	size_t nitems;
 };
 
 /* The body as a JSON object (caller owns it), or NULL after a 415 (not
@@ -62,6 +67,11 @@ int validate_query_known_or_reply(struct req *r, const char *const *allowed);
 
 /* limit (1..500, default 50) and cursor. *after is 0 for the first page. */
 int validate_page_or_reply(struct req *r, int *limit, int64_t *after);
+
+/* Checks If-Match against the current ETag: 428 when required and
+ * missing, 412 when it does not match. */
+int validate_if_match_or_reply(struct req *r, const char *kind, long long id,
+    long long version, bool required);
 
 /* Counts Unicode code points of UTF-8 text. */
 size_t validate_utf8_len(const char *s);

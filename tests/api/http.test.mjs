@@ -2,7 +2,7 @@
 // limits, methods, static files and their headers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, login } from './helpers.mjs';
+import { startServer, api, login, sql } from './helpers.mjs';
 
 let srv;
 let token;
@@ -136,4 +136,21 @@ test('static serving refuses to leave static/', async () => {
   }
   const post = await fetch(srv.base + '/index.html', { method: 'POST' });
   assert.equal(post.status, 405);
+});
+
+test('the server reconnects after its database connections are cut', async () => {
+  const before = await api(srv.base, 'GET', '/api/v1/organizations', { token });
+  assert.equal(before.status, 200);
+  // What a database restart does to the server's connections.
+  const cut = sql(srv.db, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+  assert.ok(Number(cut[0]) >= 1, 'connections were cut');
+  for (let i = 0; i < 8; i++) {
+    const r = await api(srv.base, 'GET', '/api/v1/organizations', { token });
+    assert.equal(r.status, 200, `read ${i} after the cut: ${JSON.stringify(r.body)}`);
+  }
+  sql(srv.db, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+  const w = await api(srv.base, 'POST', '/api/v1/organizations', { token, body: { name: 'After the cut', kind: 'vendor' } });
+  assert.equal(w.status, 201, 'a write after the cut');
 });

@@ -161,6 +161,72 @@ test_problem_shape(void)
 	free(r.reply_body);
 }
 
+static const struct field_spec line_spec[] = {
+	{ "qty", FIELD_INTEGER, true, 0, 0, NULL },
+	{ "on", FIELD_DATE, false, 0, 0, NULL },
+};
+static const struct field_spec order_spec[] = {
+	{ "rate", FIELD_DECIMAL, false, 0, 0, NULL },
+	{ "lines", FIELD_OBJECT_ARRAY, true, 1, 3, NULL, line_spec, 2 },
+};
+
+static json_t *
+order_errors(const char *text)
+{
+	json_t *obj = json_loads(text, 0, NULL), *errors = json_array();
+
+	validate_fields(obj, order_spec, 2, errors);
+	json_decref(obj);
+	return errors;
+}
+
+static void
+test_dates(void)
+{
+	CHECK(is_date("2025-12-31"));
+	CHECK(is_date("2024-02-29"));
+	CHECK(is_date("2000-02-29"));
+	CHECK(!is_date("1900-02-29"));
+	CHECK(!is_date("2025-02-29"));
+	CHECK(!is_date("2025-04-31"));
+	CHECK(!is_date("2025-13-01"));
+	CHECK(!is_date("2025-1-01"));
+	CHECK(!is_date("2025-01-01T00:00"));
+	CHECK(!is_date(""));
+}
+
+static void
+test_decimals(void)
+{
+	CHECK(is_decimal("1385.20"));
+	CHECK(is_decimal("1385"));
+	CHECK(is_decimal("0.0001"));
+	CHECK(!is_decimal("1385."));
+	CHECK(!is_decimal(".5"));
+	CHECK(!is_decimal("1.23456"));
+	CHECK(!is_decimal("123456789"));
+	CHECK(!is_decimal("-1"));
+	CHECK(!is_decimal("1e3"));
+}
+
+static void
+test_nested_objects_named(void)
+{
+	json_t *e = order_errors("{\"rate\":\"0.00\",\"lines\":[{\"qty\":2},"
+	    "{\"qty\":0,\"on\":\"2025-02-30\",\"x\":1},7]}");
+
+	CHECK(has_error(e, "rate", "positive decimal"));
+	CHECK(has_error(e, "lines[1].qty", "positive whole number"));
+	CHECK(has_error(e, "lines[1].on", "YYYY-MM-DD"));
+	CHECK(has_error(e, "lines[1].x", "not a field"));
+	CHECK(has_error(e, "lines[2].", "must be an object"));
+	CHECK(json_array_size(e) == 5);
+	json_decref(e);
+	e = order_errors("{\"lines\":[{\"qty\":1},{\"qty\":1},{\"qty\":1},{\"qty\":1}]}");
+	CHECK(has_error(e, "lines", "1 to 3"));
+	json_decref(e);
+}
+
 int
 main(void)
 {
@@ -172,5 +238,8 @@ main(void)
 	RUN(test_cursor_round_trip);
 	RUN(test_page_params);
 	RUN(test_problem_shape);
+	RUN(test_dates);
+	RUN(test_decimals);
+	RUN(test_nested_objects_named);
 	return UNIT_DONE();
 }

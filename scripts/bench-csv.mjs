@@ -1,0 +1,41 @@
+// Times a 30,000-row serial CSV upload through the whole service: the dry
+// run, the import, the same file again, and the error report of a file
+// with one bad row. Run by scripts/bench-csv.sh (make bench); timings live
+// here, never in the tests.
+import { performance } from 'node:perf_hooks';
+import { startServer, api } from '../tests/api/helpers.mjs';
+import { procurementCast, program, purchaseOrder } from '../tests/api/fixtures.mjs';
+
+const ROWS = Number(process.env.BENCH_CSV_ROWS ?? 30000);
+
+const srv = await startServer();
+try {
+  const cast = await procurementCast(srv.base);
+  const prog = await program(srv.base, cast.officer.token);
+  const po = await purchaseOrder(srv.base, cast, {
+    programId: prog.id,
+    lines: [{ gpu_model_id: cast.model.H100.id, quantity: ROWS, unit_price: 30_000_000 }],
+  });
+  const d = await api(srv.base, 'POST', '/api/v1/deliveries', { token: cast.officer.token, body: { purchase_order_id: po.id } });
+  const file = ['serial,model', ...Array.from({ length: ROWS }, (_, i) => `BENCH-${String(i).padStart(7, '0')},H100`)].join('\r\n') + '\r\n';
+  const bad = file.replace('BENCH-0012345', 'BENCH 0012345');
+  const upload = async (label, text, query = '', accept) => {
+    const t = performance.now();
+    const r = await api(srv.base, 'POST', `/api/v1/deliveries/${d.body.id}/units${query}`, {
+      token: cast.officer.token, raw: text, headers: { 'content-type': 'text/csv', ...(accept ? { accept } : {}) },
+    });
+    const s = (performance.now() - t) / 1000;
+    const what = typeof r.body === 'string' ? `${r.body.length} bytes of CSV` : JSON.stringify(r.body).slice(0, 120);
+    console.log(`${label.padEnd(34)} ${s.toFixed(2).padStart(6)} s  ${r.status} ${what}`);
+    return r;
+  };
+  console.log(`== CSV upload of ${ROWS} rows (${(file.length / 1048576).toFixed(1)} MiB)`);
+  await upload('dry run', file, '?dry_run=true');
+  await upload('one bad row (422 JSON)', bad);
+  await upload('one bad row (422 as CSV)', bad, '', 'text/csv');
+  const r = await upload('import', file);
+  if (r.status !== 201) process.exitCode = 1;
+  await upload('the same file again', file);
+} finally {
+  await srv.stop();
+}
