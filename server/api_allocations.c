@@ -27,7 +27,7 @@ static const struct field_spec create_fields[] = {
 	{ "starts_on", FIELD_DATE, true, 0, 0, NULL },
 	{ "ends_on", FIELD_DATE, false, 0, 0, NULL },
 	{ "gpu_model_id", FIELD_INTEGER, false, 0, 0, NULL },
-	{ "count", FIELD_INTEGER, false, 0, 0, NULL },
+	{ "count", FIELD_INTEGER, false, 0, ALLOC_MAX, NULL },
 };
 
 static const struct field_spec end_fields[] = {
@@ -38,8 +38,6 @@ static const struct field_spec move_fields[] = {
 	{ "site_id", FIELD_INTEGER, true, 0, 0, NULL },
 	{ "rack_id", FIELD_INTEGER, false, 0, 0, NULL },
 };
-
-static const struct api_int_limit count_limit[] = { { "count", ALLOC_MAX }, { NULL, 0 } };
 
 #define NFIELDS(a) (sizeof(a) / sizeof(a[0]))
 
@@ -171,9 +169,7 @@ create_body_or_reply(struct req *r, struct alloc_write *w)
 		error_add(errors, "gpu_model_id", "is required, unless asset_ids is given");
 	else if (ids == NULL && count == NULL)
 		error_add(errors, "count", "is required with gpu_model_id");
-	if (api_errors_or_reply(r, errors) != 0)
-		return -1;
-	return api_limits_or_reply(r, w->body, count_limit);
+	return api_errors_or_reply(r, errors);
 }
 
 /* The columns of the allocation, from the validated body. */

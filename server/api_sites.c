@@ -5,6 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Ceilings that keep watts inside PostgreSQL's int: a gigawatt site, a
+ * megawatt rack. */
+#define SITE_MAX_KW 1000000
+#define SITE_MAX_SLOTS 1000000
+#define RACK_MAX_KW 1000
+#define RACK_MAX_SLOTS 10000
+
 static const char *const coolings[] = { "air", "liquid", "immersion", "hybrid", NULL };
 
 static const struct field_spec site_fields[] = {
@@ -12,9 +19,9 @@ static const struct field_spec site_fields[] = {
 	{ "operator_id", FIELD_INTEGER, true, 0, 0, NULL },
 	{ "address", FIELD_STRING, true, 1, 500, NULL },
 	{ "region", FIELD_STRING, true, 1, 100, NULL },
-	{ "power_capacity_kw", FIELD_INTEGER, true, 0, 0, NULL },
+	{ "power_capacity_kw", FIELD_INTEGER, true, 0, SITE_MAX_KW, NULL },
 	{ "cooling_type", FIELD_STRING, true, 1, 0, coolings },
-	{ "gpu_slot_capacity", FIELD_INTEGER, true, 0, 0, NULL },
+	{ "gpu_slot_capacity", FIELD_INTEGER, true, 0, SITE_MAX_SLOTS, NULL },
 };
 
 static const struct field_spec site_patch_fields[] = {
@@ -22,52 +29,25 @@ static const struct field_spec site_patch_fields[] = {
 	{ "operator_id", FIELD_INTEGER, false, 0, 0, NULL },
 	{ "address", FIELD_STRING, false, 1, 500, NULL },
 	{ "region", FIELD_STRING, false, 1, 100, NULL },
-	{ "power_capacity_kw", FIELD_INTEGER, false, 0, 0, NULL },
+	{ "power_capacity_kw", FIELD_INTEGER, false, 0, SITE_MAX_KW, NULL },
 	{ "cooling_type", FIELD_STRING, false, 1, 0, coolings },
-	{ "gpu_slot_capacity", FIELD_INTEGER, false, 0, 0, NULL },
+	{ "gpu_slot_capacity", FIELD_INTEGER, false, 0, SITE_MAX_SLOTS, NULL },
 	{ "active", FIELD_BOOLEAN, false, 0, 0, NULL },
 };
 
 static const struct field_spec rack_fields[] = {
 	{ "name", FIELD_STRING, true, 1, 100, NULL },
-	{ "slot_capacity", FIELD_INTEGER, true, 0, 0, NULL },
-	{ "power_capacity_kw", FIELD_INTEGER, true, 0, 0, NULL },
+	{ "slot_capacity", FIELD_INTEGER, true, 0, RACK_MAX_SLOTS, NULL },
+	{ "power_capacity_kw", FIELD_INTEGER, true, 0, RACK_MAX_KW, NULL },
 };
 
 static const struct field_spec rack_patch_fields[] = {
 	{ "name", FIELD_STRING, false, 1, 100, NULL },
-	{ "slot_capacity", FIELD_INTEGER, false, 0, 0, NULL },
-	{ "power_capacity_kw", FIELD_INTEGER, false, 0, 0, NULL },
-};
-
-/* Ceilings that keep watts inside PostgreSQL's int: a gigawatt site, a
- * megawatt rack. */
-static const struct api_int_limit site_limits[] = {
-	{ "power_capacity_kw", 1000000 }, { "gpu_slot_capacity", 1000000 }, { NULL, 0 }
-};
-static const struct api_int_limit rack_limits[] = {
-	{ "power_capacity_kw", 1000 }, { "slot_capacity", 10000 }, { NULL, 0 }
+	{ "slot_capacity", FIELD_INTEGER, false, 0, RACK_MAX_SLOTS, NULL },
+	{ "power_capacity_kw", FIELD_INTEGER, false, 0, RACK_MAX_KW, NULL },
 };
 
 #define NFIELDS(a) (sizeof(a) / sizeof(a[0]))
-
-int
-api_limits_or_reply(struct req *r, const json_t *body, const struct api_int_limit *lim)
-{
-	json_t *errors = json_array();
-	const json_t *v;
-	char msg[64];
-
-	for (; lim->field != NULL; lim++) {
-		v = json_object_get(body, lim->field);
-		if (!json_is_integer(v) || json_integer_value(v) <= lim->max)
-			continue;
-		snprintf(msg, sizeof(msg), "must be at most %lld", lim->max);
-		json_array_append_new(errors, json_pack("{s:s, s:s}", "field", lim->field,
-		    "message", msg));
-	}
-	return api_errors_or_reply(r, errors);
-}
 
 int
 api_errors_or_reply(struct req *r, json_t *errors)
@@ -208,7 +188,6 @@ api_sites_create(struct req *r)
 	if ((w.fields = validate_body_or_reply(r)) == NULL)
 		return;
 	if (validate_fields_or_reply(r, w.fields, site_fields, NFIELDS(site_fields), false) != 0 ||
-	    api_limits_or_reply(r, w.fields, site_limits) != 0 ||
 	    api_transaction(r, site_create_tx, &w) != 0)
 		goto out;
 	written_reply(r, 201, "site", "/api/v1/sites", w.out);
@@ -276,7 +255,6 @@ api_sites_patch(struct req *r)
 		return;
 	if (validate_fields_or_reply(r, w.fields, site_patch_fields,
 	    NFIELDS(site_patch_fields), true) != 0 ||
-	    api_limits_or_reply(r, w.fields, site_limits) != 0 ||
 	    api_transaction(r, place_update_tx, &w) != 0)
 		goto out;
 	written_reply(r, 200, "site", NULL, w.out);
@@ -344,7 +322,6 @@ api_sites_racks_create(struct req *r)
 	    (w.fields = validate_body_or_reply(r)) == NULL)
 		return;
 	if (validate_fields_or_reply(r, w.fields, rack_fields, NFIELDS(rack_fields), false) != 0 ||
-	    api_limits_or_reply(r, w.fields, rack_limits) != 0 ||
 	    api_transaction(r, rack_create_tx, &w) != 0)
 		goto out;
 	if (w.out == NULL) {
@@ -389,7 +366,6 @@ api_sites_rack_patch(struct req *r)
 		return;
 	if (validate_fields_or_reply(r, w.fields, rack_patch_fields,
 	    NFIELDS(rack_patch_fields), true) != 0 ||
-	    api_limits_or_reply(r, w.fields, rack_limits) != 0 ||
 	    api_transaction(r, place_update_tx, &w) != 0)
 		goto out;
 	written_reply(r, 200, "rack", NULL, w.out);

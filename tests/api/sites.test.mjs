@@ -64,8 +64,8 @@ test('site names are unique whatever the case; bad input names each field', asyn
     name: '', operator_id: 0, cooling_type: 'freon', gpu_slot_capacity: 2_000_000, colour: 'red',
   });
   assert.equal(bad.status, 422);
-  assert.deepEqual(fieldsOf(bad), ['address', 'colour', 'cooling_type', 'name', 'operator_id',
-    'power_capacity_kw', 'region']);
+  assert.deepEqual(fieldsOf(bad), ['address', 'colour', 'cooling_type', 'gpu_slot_capacity', 'name',
+    'operator_id', 'power_capacity_kw', 'region']);
   const big = await call(officer, 'POST', '/api/v1/sites', siteBody({ name: 'Too big', gpu_slot_capacity: 2_000_000 }));
   assert.equal(big.status, 422);
   assert.deepEqual(fieldsOf(big), ['gpu_slot_capacity']);
