@@ -41,6 +41,8 @@ static const struct {
 	{ "purchase_order_lines_unit_price_check", "lines", "prices must be more than zero" },
 	{ "purchase_order_lines_warranty_months_check", "lines",
 	  "warranty_months must be from 0 to 120" },
+	{ "purchase_order_lines_amount_check", "lines",
+	  "a line's quantity times its unit price must be at most 10^17" },
 	{ "payments_invoice_key", "invoice_number",
 	  "this invoice is already recorded against this order" },
 	/* sites and allocations */

@@ -82,10 +82,18 @@ request_hash(const struct req *r, char out[67])
 {
 	crypto_hash_sha256_state st;
 	unsigned char hash[32];
+	size_t i;
 
 	crypto_hash_sha256_init(&st);
 	crypto_hash_sha256_update(&st, (const unsigned char *)r->method, strlen(r->method) + 1);
 	crypto_hash_sha256_update(&st, (const unsigned char *)r->path, strlen(r->path) + 1);
+	/* ?dry_run=true and a real upload are different requests. */
+	for (i = 0; i < r->nquery; i++) {
+		crypto_hash_sha256_update(&st, (const unsigned char *)r->query[i].key,
+		    strlen(r->query[i].key) + 1);
+		crypto_hash_sha256_update(&st, (const unsigned char *)r->query[i].value,
+		    strlen(r->query[i].value) + 1);
+	}
 	if (r->body != NULL)
 		crypto_hash_sha256_update(&st, (const unsigned char *)r->body, r->body_len);
 	crypto_hash_sha256_final(&st, hash);

@@ -74,7 +74,7 @@ cli_bootstrap_admin(void)
 {
 	struct audit_ctx ctx = { .channel = "system", .request_id = "first-start" };
 	struct db *db = db_open(config.database_url);
-	char password[33];
+	char password[1025];
 	int64_t n = -1;
 
 	if (db == NULL)
@@ -84,6 +84,11 @@ cli_bootstrap_admin(void)
 	db_close(db);
 	if (n != 0)
 		return n < 0 ? -1 : 0;
+	if (config.admin_password != NULL &&
+	    (strlen(config.admin_password) < 12 || strlen(config.admin_password) > 1024)) {
+		fprintf(stderr, "registry: REGISTRY_ADMIN_PASSWORD needs 12 to 1024 characters\n");
+		return -1;
+	}
 	if (config.admin_password != NULL)
 		snprintf(password, sizeof(password), "%s", config.admin_password);
 	else

@@ -380,7 +380,7 @@ db_transaction(struct db *db, const struct audit_ctx *ctx,
 		if (!retryable(db))
 			return -1;
 	}
-	return rc;
+	return -1;               /* failed twice to serialize: nothing committed */
 }
 
 bool
@@ -400,6 +400,7 @@ db_error_status(const struct db *db)
 		{ "23503", 422 }, { "23514", 422 }, { "23502", 422 },
 		{ "22P02", 422 }, { "22001", 422 }, { "22003", 422 },
 		{ "22007", 422 }, { "22008", 422 }, { "22023", 422 },
+		{ "22021", 400 },    /* input that is not valid UTF-8 */
 		{ "40001", 503 }, { "40P01", 503 }, { "55P03", 503 },
 		{ "57014", 503 },
 	};

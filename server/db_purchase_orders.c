@@ -83,17 +83,20 @@ const struct db_stmt db_purchase_orders_stmts[] = {
 	  "       unit_price, warranty_months)"
 	  " SELECT $1, x.gpu_model_id, x.quantity, x.unit_price, coalesce(x.warranty_months, 36)"
 	  "   FROM" LINES_OF("$2"), 2 },
-	/* Locks the programme, so that two approvals cannot both fit a budget
-	 * only one of them fits. */
+	/* The programme's row lock serialises approvals; the sums run in a
+	 * statement of their own, so that they see what a waiting approval's
+	 * predecessor committed. */
+	{ "po_program_lock",
+	  "SELECT 1 FROM programs g JOIN purchase_orders o ON o.program_id = g.id"
+	  " WHERE o.id = $1 FOR UPDATE OF g", 1 },
 	{ "po_budget",
-	  "WITH p AS (SELECT g.* FROM programs g JOIN purchase_orders o ON o.program_id = g.id"
-	  "           WHERE o.id = $1 FOR UPDATE OF g)"
-	  " SELECT (SELECT krw_of(" PO_TOTAL("o") ", o.currency, $2::numeric)"
-	  "           FROM purchase_orders o WHERE o.id = $1),"
-	  "        (SELECT coalesce(sum(krw_of(" PO_TOTAL("o") ", o.currency, o.exchange_rate)), 0)"
-	  "           FROM purchase_orders o WHERE o.program_id = p.id AND o.id <> $1"
-	  "            AND o.status NOT IN ('draft', 'submitted', 'cancelled')),"
-	  "        p.budget_krw FROM p", 2 },
+	  "SELECT (SELECT krw_of(" PO_TOTAL("o") ", o.currency, $2::numeric)"
+	  "          FROM purchase_orders o WHERE o.id = $1),"
+	  "       (SELECT coalesce(sum(krw_of(" PO_TOTAL("o") ", o.currency, o.exchange_rate)), 0)"
+	  "          FROM purchase_orders o WHERE o.program_id = g.id AND o.id <> $1"
+	  "           AND o.status NOT IN ('draft', 'submitted', 'cancelled')),"
+	  "       g.budget_krw"
+	  "  FROM programs g JOIN purchase_orders x ON x.program_id = g.id WHERE x.id = $1", 2 },
 	{ "po_submit",
 	  "UPDATE purchase_orders SET status = 'submitted', submitted_at = now(),"
 	  "       version = version + 1 WHERE id = $1", 1 },
@@ -221,9 +224,10 @@ db_po_budget(struct db *db, int64_t id, const char *rate, int64_t *order_krw,
 {
 	char s[24];
 	const char *p[2] = { db_int(s, id), rate };
-	PGresult *res = db_exec(db, "po_budget", 2, p);
+	PGresult *res;
 
-	if (res == NULL)
+	if (db_run(db, "po_program_lock", 1, p) != 0 ||
+	    (res = db_exec(db, "po_budget", 2, p)) == NULL)
 		return -1;
 	*order_krw = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	*committed_krw = strtoll(PQgetvalue(res, 0, 1), NULL, 10);

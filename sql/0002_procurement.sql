@@ -99,6 +99,9 @@ CREATE TABLE purchase_order_lines (
     quantity          int NOT NULL CHECK (quantity > 0),
     unit_price        bigint NOT NULL CHECK (unit_price > 0),   -- minor units
     warranty_months   int NOT NULL DEFAULT 36 CHECK (warranty_months BETWEEN 0 AND 120),
+    -- Keeps every sum of an order's lines inside bigint (50 lines at most).
+    CONSTRAINT purchase_order_lines_amount_check
+        CHECK (quantity::numeric * unit_price <= 100000000000000000),
     CONSTRAINT purchase_order_lines_model_key UNIQUE (purchase_order_id, gpu_model_id)
 );
 

@@ -339,3 +339,24 @@ test('every change to an order is in the audit trail', async () => {
   assert.deepEqual(statuses, ['draft', 'submitted', 'approved', 'ordered']);
   assert.equal(ev.body.items[2].actor_user_id, cast.approver.user.id);
 });
+
+test('concurrent approvals never together exceed the budget', async () => {
+  const p = await program(srv.base, cast.officer.token, { budget_krw: 1000 });
+  const pos = [];
+  for (let i = 0; i < 4; i++)
+    pos.push(await purchaseOrder(srv.base, cast, { programId: p.id, status: 'submitted', lines: [{ gpu_model_id: H100.id, quantity: 1, unit_price: 800 }] }));
+  const results = await Promise.all(pos.map((po) => as(cast.approver).post(`/api/v1/purchase-orders/${po.id}/approve`)));
+  assert.deepEqual(results.map((r) => r.status).sort(), [200, 409, 409, 409]);
+  const progress = await as(cast.officer).get(`/api/v1/programs/${p.id}/progress`);
+  assert.equal(progress.body.committed_krw, 800);
+});
+
+test('a line whose amount would overflow is refused before it is written', async () => {
+  const p = await program(srv.base, cast.officer.token);
+  const r = await as(cast.officer).post('/api/v1/purchase-orders', {
+    program_id: p.id, vendor_id: cast.vendor.org.id, lines: [{ gpu_model_id: H100.id, quantity: 1_000_000, unit_price: 1_000_000_000_000_000 }],
+  });
+  assert.equal(r.status, 422);
+  assert.deepEqual(fieldsOf(r), ['lines']);
+  assert.equal((await as(cast.officer).get(`/api/v1/purchase-orders?program_id=${p.id}`)).body.items.length, 0);
+});
