@@ -39,8 +39,6 @@ static const struct field_spec move_fields[] = {
 	{ "rack_id", FIELD_INTEGER, false, 0, 0, NULL },
 };
 
-#define NFIELDS(a) (sizeof(a) / sizeof(a[0]))
-
 struct alloc_write {
 	struct req *r;
 	int64_t id;              /* the allocation */

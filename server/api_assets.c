@@ -12,8 +12,6 @@
 
 #include "db_assets.h"
 
-#define NFIELDS(a) (sizeof(a) / sizeof(a[0]))
-
 static const char *const statuses[] = {
 	"received", "in_stock", "allocated", "installed", "in_service", "rma", "retired", NULL
 };

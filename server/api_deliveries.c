@@ -16,8 +16,6 @@
 
 #include "db_deliveries.h"
 
-#define NFIELDS(a) (sizeof(a) / sizeof(a[0]))
-
 static const char *const delivery_statuses[] = { "announced", "received", "inspected", NULL };
 static const char *const unit_results[] = { "pending", "passed", "failed", NULL };
 static const char *const inspection_results[] = { "passed", "failed", NULL };
@@ -41,7 +39,7 @@ static const struct field_spec inspection_fields[] = {
 int64_t
 dlv_vendor_of(const struct req *r)
 {
-	return api_has_role(r, ROLE_ADMIN | ROLE_OFFICER | ROLE_AUDITOR) ? 0 : r->session.org_id;
+	return api_has_role(r, ROLE_STAFF) ? 0 : r->session.org_id;
 }
 
 void

@@ -21,8 +21,6 @@ static const struct field_spec model_patch_fields[] = {
 	{ "active", FIELD_BOOLEAN, false, 0, 0, NULL },
 };
 
-#define NFIELDS(a) (sizeof(a) / sizeof(a[0]))
-
 struct model_write {
 	int64_t id;
 	json_t *fields;          /* borrowed */

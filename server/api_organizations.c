@@ -25,8 +25,6 @@ static const struct field_spec org_patch_fields[] = {
 	{ "active", FIELD_BOOLEAN, false, 0, 0, NULL },
 };
 
-#define NFIELDS(a) (sizeof(a) / sizeof(a[0]))
-
 /* GET /api/v1/organizations */
 void
 api_organizations_list(struct req *r)
@@ -94,7 +92,7 @@ api_organizations_get(struct req *r)
 
 	if (validate_param_id_or_reply(r, "id", &id) != 0)
 		return;
-	if (!api_has_role(r, ROLE_ADMIN | ROLE_OFFICER | ROLE_AUDITOR) &&
+	if (!api_has_role(r, ROLE_STAFF) &&
 	    id != r->session.org_id)
 		reply_problem(r, 404, "organization %lld not found", (long long)id);
 	else if (db_organizations_get(r->db, id, &org) != 0)

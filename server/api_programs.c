@@ -31,8 +31,6 @@ static const struct field_spec program_patch_fields[] = {
 	MILESTONES,
 };
 
-#define NFIELDS(a) (sizeof(a) / sizeof(a[0]))
-
 struct program_write {
 	int64_t id;
 	json_t *fields;          /* borrowed */

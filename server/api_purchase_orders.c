@@ -35,13 +35,11 @@ static const struct field_spec po_patch_fields[] = {
 	LINES(false),
 };
 
-#define NFIELDS(a) (sizeof(a) / sizeof(a[0]))
-
 /* A vendor-only user sees the orders sent to its organisation. */
 static const char *
 vendor_view(const struct req *r, char buf[24])
 {
-	if (api_has_role(r, ROLE_ADMIN | ROLE_OFFICER | ROLE_AUDITOR))
+	if (api_has_role(r, ROLE_STAFF))
 		return NULL;
 	return db_int(buf, r->session.org_id);
 }

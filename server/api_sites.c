@@ -47,8 +47,6 @@ static const struct field_spec rack_patch_fields[] = {
 	{ "power_capacity_kw", FIELD_INTEGER, false, 0, RACK_MAX_KW, NULL },
 };
 
-#define NFIELDS(a) (sizeof(a) / sizeof(a[0]))
-
 int
 api_errors_or_reply(struct req *r, json_t *errors)
 {

@@ -27,8 +27,6 @@ static const struct field_spec user_patch_fields[] = {
 	{ "active", FIELD_BOOLEAN, false, 0, 0, NULL },
 };
 
-#define NFIELDS(a) (sizeof(a) / sizeof(a[0]))
-
 struct user_write {
 	int64_t id;
 	struct user_fields f;

@@ -14,6 +14,8 @@
 #define ROLE_VENDOR  0x04u
 #define ROLE_AUDITOR 0x08u
 #define ROLE_TENANT  0x10u
+/* The ministry's people, who see every organisation's records. */
+#define ROLE_STAFF   (ROLE_ADMIN | ROLE_OFFICER | ROLE_AUDITOR)
 
 #define AUTH_TOKEN_LEN 43        /* base64url of 32 bytes, no padding */
 #define AUTH_COOKIE "registry_session"

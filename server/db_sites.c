@@ -132,7 +132,7 @@ const struct db_stmt db_sites_stmts[] = {
 const char *
 db_tenant_scope(const struct session *s, char buf[24])
 {
-	if (s->roles & (ROLE_ADMIN | ROLE_OFFICER | ROLE_AUDITOR))
+	if (s->roles & ROLE_STAFF)
 		return NULL;
 	return db_int(buf, s->org_id);
 }

@@ -5,7 +5,7 @@
 #include "api.h"
 #include "auth.h"
 
-#define STAFF (ROLE_ADMIN | ROLE_OFFICER | ROLE_AUDITOR)
+#define STAFF ROLE_STAFF
 #define READERS (ROLE_ADMIN | ROLE_AUDITOR)
 #define BUYERS (ROLE_ADMIN | ROLE_OFFICER)
 

@@ -40,6 +40,9 @@ json_t *validate_body_or_reply(struct req *r);
 /* Checks obj against spec: unknown fields, missing required ones, types,
  * lengths, allowed values. Every problem is listed in one 422. With
  * need_one, an object without any known field is refused too. */
+/* The number of entries of a field_spec table. */
+#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
+
 int validate_fields_or_reply(struct req *r, json_t *obj,
     const struct field_spec *spec, size_t nspec, bool need_one);
 

@@ -336,6 +336,21 @@ async function checkSession() {
   }
 }
 
+// A request made while the form is locked; null when the server cannot be
+// reached.
+async function busyRequest(method, url, body) {
+  state.busy = true;
+  renderBusy();
+  try {
+    return await request(method, url, body);
+  } catch {
+    return null;
+  } finally {
+    state.busy = false;
+    renderBusy();
+  }
+}
+
 async function onLoginSubmit(event) {
   event.preventDefault();
   if (state.busy) return;
@@ -351,17 +366,7 @@ async function onLoginSubmit(event) {
 
   // Clear the previous error, so that a repeated failure is announced again.
   setLoginError(null);
-  state.busy = true;
-  renderBusy();
-  let reply;
-  try {
-    reply = await request('POST', '/api/v1/auth/login', { email, password });
-  } catch {
-    reply = null;
-  } finally {
-    state.busy = false;
-    renderBusy();
-  }
+  const reply = await busyRequest('POST', '/api/v1/auth/login', { email, password });
 
   if (reply === null) {
     setLoginError({ key: 'err.network' });
@@ -392,18 +397,8 @@ async function onLoginSubmit(event) {
 
 async function onLogout() {
   if (state.busy) return;
-  state.busy = true;
   setLogoutError(null);
-  renderBusy();
-  let reply;
-  try {
-    reply = await request('POST', '/api/v1/auth/logout');
-  } catch {
-    reply = null;
-  } finally {
-    state.busy = false;
-    renderBusy();
-  }
+  const reply = await busyRequest('POST', '/api/v1/auth/logout');
 
   if (reply === null) {
     setLogoutError({ key: 'err.network' });
