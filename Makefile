@@ -10,11 +10,12 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
            -Wcast-qual -Wpointer-arith -Wformat=2 -fno-common \
            -Wno-missing-field-initializers   # tables list the leading members only
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Iserver $(WARN) -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
-SRCS     = $(wildcard server/*.c)
+SRCS     = $(wildcard server/*.c server/*/*.c)
+HDRS     = $(wildcard server/*.h server/*/*.h)
 OBJS     = $(SRCS:server/%.c=build/obj/%.o)
 ASAN_OBJS = $(SRCS:server/%.c=build/asan/%.o)
 ASAN     = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -32,7 +33,8 @@ build/registry: $(OBJS)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
-build/obj/%.o: server/%.c $(wildcard server/*.h) | build/obj
+build/obj/%.o: server/%.c $(HDRS)
+	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -40,16 +42,17 @@ build/asan/registry: $(ASAN_OBJS)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) $(ASAN) -o $@ $(ASAN_OBJS) $(LDLIBS)
 
-build/asan/%.o: server/%.c $(wildcard server/*.h) | build/asan
+build/asan/%.o: server/%.c $(HDRS)
+	@mkdir -p $(@D)
 	@echo "  CC asan $<"
 	@$(CC) $(CFLAGS) $(ASAN) -c -o $@ $<
 
 # Unit tests include the .c files they test (h2o's way): no network, no database.
-build/unit/%: tests/unit/%.c tests/unit/unit.h $(wildcard server/*.c server/*.h) | build/unit
+build/unit/%: tests/unit/%.c tests/unit/unit.h $(SRCS) $(HDRS) | build/unit
 	@echo "  CC unit $<"
-	@$(CC) $(CFLAGS) $(ASAN) -Iserver -o $@ $< $(LDLIBS)
+	@$(CC) $(CFLAGS) $(ASAN) -o $@ $< $(LDLIBS)
 
-build/obj build/asan build/unit:
+build/unit:
 	mkdir -p $@
 
 deps:
@@ -76,7 +79,7 @@ db-stop:
 	@scripts/pg.sh stop var/pg
 
 fmt:
-	clang-format -i server/*.c server/*.h tests/unit/*.c tests/unit/*.h
+	clang-format -i $(SRCS) $(HDRS) tests/unit/*.c tests/unit/*.h
 
 clean:
 	rm -rf build

@@ -9,11 +9,11 @@
 #include <unistd.h>
 #include <sodium.h>
 
-#include "app.h"
-#include "auth.h"
+#include "core/app.h"
+#include "auth/auth.h"
 #include "config.h"
-#include "db.h"
-#include "db_users.h"
+#include "db/db.h"
+#include "accounts/db_users.h"
 
 #define ADMIN_EMAIL "admin@localhost"
 #define ADMIN_ORG "과학기술정보통신부"
@@ -141,7 +141,7 @@ cli_user_add(int argc, char **argv)
 		case 'o': org = optarg; break;
 		case 'k': kind = optarg; break;
 		case 'r':
-			if (auth_role_bit(optarg) == 0 || len + strlen(optarg) + 2 > sizeof(roles)) {
+			if (roles_bit(optarg) == 0 || len + strlen(optarg) + 2 > sizeof(roles)) {
 				fprintf(stderr, "registry: unknown role %s\n", optarg);
 				return 2;
 			}

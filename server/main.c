@@ -10,10 +10,10 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
-#include "auth.h"
+#include "auth/auth.h"
 #include "cli.h"
 #include "config.h"
-#include "http.h"
+#include "core/http.h"
 #include "migrate.h"
 
 #ifndef REGISTRY_VERSION

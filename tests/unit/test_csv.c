@@ -1,7 +1,7 @@
 /* The RFC 4180 reader and writer behind CSV uploads and error reports. */
 #include "unit.h"
 
-#include "../../server/csv.c"
+#include "../../server/lib/csv.c"
 
 static int
 parse(struct csv *c, const char *text)

@@ -1,7 +1,7 @@
 /* Routing: matches, parameters, 404, 405 with Allow, OpenAPI paths. */
 #include "unit.h"
 
-#include "../../server/router.c"
+#include "../../server/core/router.c"
 
 static void h(struct req *r) { (void)r; }
 

@@ -1,11 +1,11 @@
 /* Input validation, cursors, and problem replies, without a network. */
 #include "unit.h"
 
-#include "../../server/cursor.c"
-#include "../../server/reply.c"
-#include "../../server/req.c"
-#include "../../server/router.c"
-#include "../../server/validate.c"
+#include "../../server/lib/cursor.c"
+#include "../../server/core/reply.c"
+#include "../../server/core/req.c"
+#include "../../server/core/router.c"
+#include "../../server/core/validate.c"
 
 static const char *const kinds[] = { "ministry", "vendor", NULL };
 static const struct field_spec spec[] = {

@@ -1,0 +1,20 @@
+/* accounts -- organisations, users, sign-in and sign-out.
+ * Handlers here may call core, db, auth and lib, and their own db_*.c. */
+#ifndef REGISTRY_ACCOUNTS_H
+#define REGISTRY_ACCOUNTS_H
+
+#include "core/req.h"
+
+void api_auth_login(struct req *r);
+void api_auth_logout(struct req *r);
+void api_me(struct req *r);
+void api_organizations_list(struct req *r);
+void api_organizations_create(struct req *r);
+void api_organizations_get(struct req *r);
+void api_organizations_patch(struct req *r);
+void api_users_list(struct req *r);
+void api_users_create(struct req *r);
+void api_users_get(struct req *r);
+void api_users_patch(struct req *r);
+
+#endif

@@ -1,0 +1,71 @@
+/* db_organizations.c -- SQL of organisations. */
+#include "accounts/db_organizations.h"
+
+#include <stdio.h>
+
+#include "db/db_stmts.h"
+
+#define ORG_JSON \
+	"json_build_object('id', o.id, 'name', o.name, 'kind', o.kind," \
+	" 'registration_number', o.registration_number, 'country', o.country," \
+	" 'active', o.active, 'created_at', o.created_at, 'updated_at', o.updated_at)::text"
+
+const struct db_stmt db_organizations_stmts[] = {
+	{ "org_list",
+	  "SELECT " ORG_JSON " FROM organizations o"
+	  " WHERE o.id > $1 AND ($3::org_kind IS NULL OR o.kind = $3::org_kind)"
+	  "   AND ($4::boolean IS NULL OR o.active = $4::boolean)"
+	  "   AND ($5::text IS NULL OR strpos(lower(o.name), lower($5)) > 0)"
+	  " ORDER BY o.id LIMIT $2", 5 },
+	{ "org_get", "SELECT " ORG_JSON " FROM organizations o WHERE o.id = $1", 1 },
+	{ "org_create",
+	  "INSERT INTO organizations AS o (name, kind, registration_number, country)"
+	  " VALUES ($1, $2::org_kind, $3, coalesce($4, 'KR'))"
+	  " RETURNING " ORG_JSON, 4 },
+	/* $4 says whether registration_number is given: null is a value. */
+	{ "org_update",
+	  "UPDATE organizations AS o SET name = coalesce($2, o.name),"
+	  "       kind = coalesce($3::org_kind, o.kind),"
+	  "       registration_number = CASE WHEN $4::boolean THEN $5 ELSE o.registration_number END,"
+	  "       country = coalesce($6, o.country),"
+	  "       active = coalesce($7::boolean, o.active)"
+	  " WHERE o.id = $1 RETURNING " ORG_JSON, 7 },
+	{ NULL, NULL, 0 }
+};
+
+int
+db_organizations_list(struct db *db, const struct org_filter *f, json_t **rows)
+{
+	char after[24], limit[24];
+	const char *p[5] = { db_int(after, f->after), db_int(limit, f->limit),
+	    f->kind, f->active, f->q };
+
+	return db_json_rows(db, "org_list", 5, p, rows);
+}
+
+int
+db_organizations_get(struct db *db, int64_t id, json_t **org)
+{
+	return db_json_one_by_id(db, "org_get", id, org);
+}
+
+int
+db_organizations_create(struct db *db, const json_t *fields, json_t **org)
+{
+	const char *p[4] = { db_param_str(fields, "name"), db_param_str(fields, "kind"),
+	    db_param_str(fields, "registration_number"), db_param_str(fields, "country") };
+
+	return db_json_one(db, "org_create", 4, p, org);
+}
+
+int
+db_organizations_update(struct db *db, int64_t id, const json_t *fields, json_t **org)
+{
+	char s[24];
+	const char *p[7] = { db_int(s, id), db_param_str(fields, "name"), db_param_str(fields, "kind"),
+	    json_object_get(fields, "registration_number") ? "true" : "false",
+	    db_param_str(fields, "registration_number"), db_param_str(fields, "country"),
+	    db_param_bool(fields, "active") };
+
+	return db_json_one(db, "org_update", 7, p, org);
+}

@@ -1,0 +1,147 @@
+/* db_sessions.c -- SQL of sessions and of failed sign-ins. */
+#include "auth/db_sessions.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/roles.h"
+
+#define FAILURE_WINDOW "interval '15 minutes'"
+
+const struct db_stmt db_sessions_stmts[] = {
+	{ "session_lookup",
+	  "SELECT s.id, u.id, u.organization_id, u.roles::text"
+	  "  FROM sessions s JOIN users u ON u.id = s.user_id"
+	  "  JOIN organizations o ON o.id = u.organization_id"
+	  " WHERE s.token_hash = $1::bytea AND s.revoked_at IS NULL"
+	  "   AND s.expires_at > now() AND u.active AND o.active", 1 },
+	{ "session_account",
+	  "SELECT u.id, u.organization_id, u.roles::text, u.password_hash,"
+	  "       u.active AND o.active"
+	  "  FROM users u JOIN organizations o ON o.id = u.organization_id"
+	  " WHERE lower(u.email) = lower($1)", 1 },
+	{ "session_failures",
+	  "SELECT count(*) FILTER (WHERE lower(email) = lower($1)),"
+	  "       count(*) FILTER (WHERE client_addr = nullif($2, '')::inet),"
+	  "       coalesce(ceil(extract(epoch FROM min(at) + " FAILURE_WINDOW " - now())), 0)"
+	  "  FROM login_failures"
+	  " WHERE at > now() - " FAILURE_WINDOW
+	  "   AND (lower(email) = lower($1) OR client_addr = nullif($2, '')::inet)", 2 },
+	{ "session_failure_add",
+	  "WITH pruned AS (DELETE FROM login_failures WHERE at < now() - interval '1 day')"
+	  " INSERT INTO login_failures (email, client_addr)"
+	  " VALUES (left($1, 254), nullif($2, '')::inet)", 2 },
+	{ "session_create",
+	  "INSERT INTO sessions (token_hash, user_id, expires_at)"
+	  " VALUES ($1::bytea, $2, now() + make_interval(hours => $3::int))"
+	  " RETURNING to_json(expires_at)::text", 3 },
+	{ "session_revoke",
+	  "UPDATE sessions SET revoked_at = now()"
+	  " WHERE token_hash = $1::bytea AND revoked_at IS NULL", 1 },
+	{ "session_revoke_user",
+	  "UPDATE sessions SET revoked_at = now()"
+	  " WHERE user_id = $1 AND revoked_at IS NULL", 1 },
+	{ "session_revoke_org",
+	  "UPDATE sessions SET revoked_at = now()"
+	  " WHERE revoked_at IS NULL"
+	  "   AND user_id IN (SELECT id FROM users WHERE organization_id = $1)", 1 },
+	{ NULL, NULL, 0 }
+};
+
+int
+db_session_lookup(struct db *db, const char *hash_hex, struct session *s)
+{
+	const char *p[1] = { hash_hex };
+	PGresult *res = db_exec(db, "session_lookup", 1, p);
+	int rc = 0;
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 1) {
+		s->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		s->user_id = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+		s->org_id = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+		snprintf(s->roles_text, sizeof(s->roles_text), "%s", PQgetvalue(res, 0, 3));
+		s->roles = roles_parse(s->roles_text);
+		rc = 1;
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+db_session_account(struct db *db, const char *email, struct login_account *a)
+{
+	const char *p[1] = { email };
+	PGresult *res = db_exec(db, "session_account", 1, p);
+	int rc = 0;
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 1) {
+		a->user_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		a->org_id = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+		snprintf(a->roles, sizeof(a->roles), "%s", PQgetvalue(res, 0, 2));
+		snprintf(a->password_hash, sizeof(a->password_hash), "%s", PQgetvalue(res, 0, 3));
+		a->active = PQgetvalue(res, 0, 4)[0] == 't';
+		rc = 1;
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+db_session_failures(struct db *db, const char *email, const char *addr,
+    int64_t *by_email, int64_t *by_addr, int64_t *retry_after)
+{
+	const char *p[2] = { email, addr };
+	PGresult *res = db_exec(db, "session_failures", 2, p);
+
+	if (res == NULL)
+		return -1;
+	*by_email = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	*by_addr = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	*retry_after = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
+int
+db_session_failure_add(struct db *db, const char *email, const char *addr)
+{
+	const char *p[2] = { email, addr };
+
+	return db_run(db, "session_failure_add", 2, p);
+}
+
+int
+db_session_create(struct db *db, const char *hash_hex, int64_t user_id,
+    unsigned hours, json_t **expires_at)
+{
+	char uid[24], h[12];
+	const char *p[3] = { hash_hex, db_int(uid, user_id), h };
+
+	snprintf(h, sizeof(h), "%u", hours);
+	return db_json_one(db, "session_create", 3, p, expires_at);
+}
+
+int
+db_session_revoke(struct db *db, const char *hash_hex)
+{
+	const char *p[1] = { hash_hex };
+
+	return db_run(db, "session_revoke", 1, p);
+}
+
+int
+db_session_revoke_user(struct db *db, int64_t user_id)
+{
+	return db_run_by_id(db, "session_revoke_user", user_id);
+}
+
+int
+db_session_revoke_org(struct db *db, int64_t org_id)
+{
+	return db_run_by_id(db, "session_revoke_org", org_id);
+}

@@ -1,0 +1,38 @@
+/* api.h -- what every handler shares: database errors as replies, the
+ * audit context, list pages. */
+#ifndef REGISTRY_API_H
+#define REGISTRY_API_H
+
+#include <stdbool.h>
+#include <jansson.h>
+
+#include "auth/auth.h"
+#include "db/db.h"
+#include "core/reply.h"
+#include "core/req.h"
+#include "core/validate.h"
+
+/* Replies for the last error of r->db: 409/422 naming the field when the
+ * constraint is known, 503 with Retry-After, or 500. */
+void api_db_error(struct req *r);
+
+/* Runs fn in one transaction with the request's audit context; replies
+ * with the database error itself when fn fails. 0 when committed. */
+int api_transaction(struct req *r, int (*fn)(struct db *db, void *arg), void *arg);
+
+/* Replies {items, next} from rows fetched with limit + 1. Steals rows. */
+void api_page_reply(struct req *r, json_t *rows, int limit);
+
+static inline bool
+api_has_role(const struct req *r, unsigned roles)
+{
+	return (r->session.roles & roles) != 0;
+}
+
+/* The platform's own handlers: health, the document, static files. */
+void api_healthz(struct req *r);
+void api_readyz(struct req *r);
+void api_openapi(struct req *r);
+void api_static(struct req *r);
+
+#endif

@@ -1,0 +1,198 @@
+/* reply.c -- replies as data in struct req; http.c sends them. */
+#include "core/reply.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const struct {
+	int status;
+	const char *slug;
+	const char *title;
+} problems[] = {
+	{ 400, "bad-request", "Bad request" },
+	{ 401, "unauthorized", "Sign-in required" },
+	{ 403, "forbidden", "Not allowed" },
+	{ 404, "not-found", "Not found" },
+	{ 405, "method-not-allowed", "Method not allowed" },
+	{ 409, "conflict", "Conflict" },
+	{ 412, "precondition-failed", "Precondition failed" },
+	{ 413, "payload-too-large", "Request body too large" },
+	{ 415, "unsupported-media-type", "Unsupported media type" },
+	{ 422, "validation-failed", "Invalid input" },
+	{ 428, "precondition-required", "Precondition required" },
+	{ 429, "too-many-requests", "Too many requests" },
+	{ 503, "service-unavailable", "Service unavailable" },
+	{ 500, "internal", "Internal error" },
+};
+
+static size_t
+problem_index(int status)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(problems) / sizeof(problems[0]); i++)
+		if (problems[i].status == status)
+			return i;
+	return sizeof(problems) / sizeof(problems[0]) - 1;
+}
+
+const char *
+reply_problem_slug(int status)
+{
+	return problems[problem_index(status)].slug;
+}
+
+/* reply_type is a static string: map a stored type back to ours. */
+static const char *
+reply_type_static(const char *type)
+{
+	static const char *const known[] = {
+		"application/json", "application/problem+json", "text/csv; charset=utf-8",
+		"text/plain; charset=utf-8", "application/yaml; charset=utf-8",
+	};
+	size_t i;
+
+	for (i = 0; type && i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(type, known[i]) == 0)
+			return known[i];
+	return "application/octet-stream";
+}
+
+static void
+reply_reset(struct req *r)
+{
+	free(r->reply_body);
+	r->reply_body = NULL;
+	r->reply_len = 0;
+	if (r->reply_fd >= 0)
+		close(r->reply_fd);
+	r->reply_fd = -1;
+}
+
+static void
+reply_dump(struct req *r, int status, const json_t *body, const char *type)
+{
+	reply_reset(r);
+	r->reply_body = json_dumps(body, JSON_COMPACT);
+	if (r->reply_body == NULL) {
+		r->status = 500;
+		r->reply_type = "text/plain";
+		return;
+	}
+	r->reply_len = strlen(r->reply_body);
+	r->status = status;
+	r->reply_type = type;
+}
+
+void
+reply_json(struct req *r, int status, const json_t *body)
+{
+	reply_dump(r, status, body, "application/json");
+}
+
+void
+reply_json_steal(struct req *r, int status, json_t *body)
+{
+	reply_json(r, status, body);
+	json_decref(body);
+}
+
+void
+reply_text(struct req *r, int status, const char *type, const char *body)
+{
+	reply_reset(r);
+	r->reply_body = strdup(body);
+	r->reply_len = r->reply_body ? strlen(r->reply_body) : 0;
+	r->status = r->reply_body ? status : 500;
+	r->reply_type = reply_type_static(type);
+}
+
+void
+reply_etag(struct req *r, const char *kind, long long id, long long version)
+{
+	char etag[96];
+
+	snprintf(etag, sizeof(etag), "\"%s-%lld-v%lld\"", kind, id, version);
+	reply_header(r, "ETag", etag);
+}
+
+void
+reply_empty(struct req *r, int status)
+{
+	reply_reset(r);
+	r->status = status;
+	r->reply_type = NULL;
+}
+
+static void
+problem(struct req *r, int status, const char *detail, json_t *errors)
+{
+	size_t i = problem_index(status);
+	char type[64];
+	json_t *p;
+
+	snprintf(type, sizeof(type), "/problems/%s", problems[i].slug);
+	p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type,
+	    "title", problems[i].title, "status", status, "detail", detail,
+	    "request_id", r->request_id);
+	if (p != NULL && errors != NULL)
+		json_object_set(p, "errors", errors);
+	if (p == NULL) {
+		reply_reset(r);
+		r->status = 500;
+		return;
+	}
+	reply_dump(r, status, p, "application/problem+json");
+	json_decref(p);
+}
+
+void
+reply_problem(struct req *r, int status, const char *fmt, ...)
+{
+	char detail[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	problem(r, status, detail, NULL);
+}
+
+void
+reply_invalid(struct req *r, json_t *errors, const char *detail)
+{
+	problem(r, 422, detail, errors);
+	json_decref(errors);
+}
+
+void
+reply_file(struct req *r, int fd, size_t size, const char *type)
+{
+	reply_reset(r);
+	r->reply_fd = fd;
+	r->reply_fd_size = size;
+	r->reply_type = type;
+	r->status = 200;
+}
+
+int
+reply_header(struct req *r, const char *name, const char *value)
+{
+	struct kv *h;
+
+	if (r->nheaders == REQ_MAX_HEADERS)
+		return -1;
+	h = &r->headers[r->nheaders];
+	h->key = strdup(name);
+	h->value = strdup(value);
+	if (h->key == NULL || h->value == NULL) {
+		free(h->key);
+		free(h->value);
+		return -1;
+	}
+	r->nheaders++;
+	return 0;
+}

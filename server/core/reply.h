@@ -1,0 +1,42 @@
+/* reply.h -- building replies into a struct req: JSON, problem+json
+ * (RFC 9457), files. http.c turns the result into an MHD response. */
+#ifndef REGISTRY_REPLY_H
+#define REGISTRY_REPLY_H
+
+#include <jansson.h>
+
+#include "core/req.h"
+
+/* JSON reply. Borrows body. */
+void reply_json(struct req *r, int status, const json_t *body);
+
+/* Same, but steals body. */
+void reply_json_steal(struct req *r, int status, json_t *body);
+
+/* Text of any type (CSV, a replayed reply); body and type are copied. */
+void reply_text(struct req *r, int status, const char *type, const char *body);
+
+/* ETag "<kind>-<id>-v<version>" on the reply. */
+void reply_etag(struct req *r, const char *kind, long long id, long long version);
+
+/* Empty reply (204, 304 ...). */
+void reply_empty(struct req *r, int status);
+
+/* problem+json whose type and title follow from the status. */
+void reply_problem(struct req *r, int status, const char *detail_fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* 422 with a list of {field, message}. Steals errors (a JSON array). */
+void reply_invalid(struct req *r, json_t *errors, const char *detail);
+
+/* A file, already opened; steals fd. */
+void reply_file(struct req *r, int fd, size_t size, const char *type);
+
+/* Adds a header to the reply; both strings are copied. Returns -1 when
+ * the header table is full. */
+int reply_header(struct req *r, const char *name, const char *value);
+
+/* The slug of a problem type for a status ("validation-failed"). */
+const char *reply_problem_slug(int status);
+
+#endif

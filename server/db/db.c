@@ -1,0 +1,444 @@
+/* db.c -- PostgreSQL connections, prepared statements, transactions.
+ *
+ * Every worker thread owns one PGconn (thread-local, never shared), made
+ * on first use. All statements of all resources are prepared right after
+ * each (re)connect from the tables the db_<resource>.c files export. */
+#include "db/db.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "db/db_stmts.h"
+
+static const struct db_stmt core_stmts[] = {
+	{ "begin", "BEGIN", 0 },
+	{ "commit", "COMMIT", 0 },
+	{ "audit_context",
+	  "SELECT set_config('registry.channel', $1, true),"
+	  "       set_config('registry.actor_user_id', $2, true),"
+	  "       set_config('registry.actor_org_id', $3, true),"
+	  "       set_config('registry.actor_roles', $4, true),"
+	  "       set_config('registry.request_id', $5, true),"
+	  "       set_config('registry.client_addr', $6, true)", 6 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct db_stmt *const stmt_tables[] = {
+	core_stmts,
+	DB_STMT_TABLES
+};
+
+static pthread_key_t thread_key;
+static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
+
+static void
+error_clear(struct db *db)
+{
+	db->sqlstate[0] = '\0';
+	db->constraint[0] = '\0';
+	db->message[0] = '\0';
+}
+
+static void
+error_set(struct db *db, const PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *cons = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+	if (state == NULL || PQstatus(db->conn) != CONNECTION_OK)
+		state = "08006";     /* connection_failure */
+	snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", state);
+	snprintf(db->constraint, sizeof(db->constraint), "%s", cons ? cons : "");
+	snprintf(db->message, sizeof(db->message), "%s",
+	    msg ? msg : PQerrorMessage(db->conn));
+}
+
+/* Session settings and prepared statements: after every (re)connect. */
+static int
+setup(struct db *db)
+{
+	char sql[160];
+	PGresult *res;
+	size_t t;
+	const struct db_stmt *s;
+
+	snprintf(sql, sizeof(sql), "SET TimeZone = 'UTC'; SET statement_timeout = %u;"
+	    " SET application_name = 'registry'", config.statement_timeout_ms);
+	res = PQexec(db->conn, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		error_set(db, res);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	for (t = 0; t < sizeof(stmt_tables) / sizeof(stmt_tables[0]); t++) {
+		for (s = stmt_tables[t]; s->name != NULL; s++) {
+			res = PQprepare(db->conn, s->name, s->sql, s->nparams, NULL);
+			if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+				error_set(db, res);
+				fprintf(stderr, "registry: preparing %s: %s", s->name,
+				    PQerrorMessage(db->conn));
+				PQclear(res);
+				return -1;
+			}
+			PQclear(res);
+		}
+	}
+	return 0;
+}
+
+static struct db *
+connect_new(const char *conninfo, bool prepare)
+{
+	struct db *db = calloc(1, sizeof(*db));
+
+	if (db == NULL)
+		return NULL;
+	db->conn = PQconnectdb(conninfo);
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		fprintf(stderr, "registry: database: %s", PQerrorMessage(db->conn));
+		goto fail;
+	}
+	if (prepare && setup(db) != 0)
+		goto fail;
+	return db;
+fail:
+	PQfinish(db->conn);
+	free(db);
+	return NULL;
+}
+
+struct db *
+db_open(const char *conninfo)
+{
+	return connect_new(conninfo, true);
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	PQfinish(db->conn);
+	free(db);
+}
+
+static void
+thread_destroy(void *p)
+{
+	db_close(p);
+}
+
+static void
+thread_key_make(void)
+{
+	pthread_key_create(&thread_key, thread_destroy);
+}
+
+struct db *
+db_thread(void)
+{
+	struct db *db;
+
+	pthread_once(&thread_once, thread_key_make);
+	db = pthread_getspecific(thread_key);
+	if (db != NULL)
+		return db;
+	db = connect_new(config.database_url, true);
+	if (db != NULL)
+		pthread_setspecific(thread_key, db);
+	return db;
+}
+
+void
+db_thread_close(void)
+{
+	struct db *db;
+
+	pthread_once(&thread_once, thread_key_make);
+	db = pthread_getspecific(thread_key);
+	pthread_setspecific(thread_key, NULL);
+	db_close(db);
+}
+
+/* After the server restarted under us: a new connection, prepared again. */
+static int
+reconnect(struct db *db)
+{
+	PQreset(db->conn);
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		return -1;
+	db->in_tx = false;
+	return setup(db);
+}
+
+PGresult *
+db_exec(struct db *db, const char *stmt, int n, const char *const *params)
+{
+	PGresult *res;
+	ExecStatusType st;
+	int attempt;
+
+	error_clear(db);
+	for (attempt = 0; attempt < 2; attempt++) {
+		res = PQexecPrepared(db->conn, stmt, n, params, NULL, NULL, 0);
+		st = PQresultStatus(res);
+		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+			return res;
+		error_set(db, res);
+		PQclear(res);
+		/* A lost connection is retried only when no transaction was
+		 * open: its earlier statements are gone with it. */
+		if (PQstatus(db->conn) == CONNECTION_OK || db->in_tx || attempt > 0 ||
+		    reconnect(db) != 0)
+			break;
+	}
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		db->in_tx = false;
+	return NULL;
+}
+
+int
+db_run(struct db *db, const char *stmt, int n, const char *const *params)
+{
+	PGresult *res = db_exec(db, stmt, n, params);
+
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+static int
+json_rows(struct db *db, const char *stmt, int n, const char *const *params,
+    json_t **out, bool one)
+{
+	PGresult *res = db_exec(db, stmt, n, params);
+	json_error_t jerr;
+	int i, rc = -1;
+
+	*out = NULL;
+	if (res == NULL)
+		return -1;
+	if (!one)
+		*out = json_array();
+	for (i = 0; i < PQntuples(res) && (!one || i < 1); i++) {
+		json_t *v = json_loads(PQgetvalue(res, i, 0), JSON_DECODE_ANY, &jerr);
+
+		if (v == NULL) {
+			snprintf(db->sqlstate, sizeof(db->sqlstate), "XX000");
+			snprintf(db->message, sizeof(db->message), "%s: %s", stmt, jerr.text);
+			json_decref(*out);
+			*out = NULL;
+			goto out;
+		}
+		if (one)
+			*out = v;
+		else
+			json_array_append_new(*out, v);
+	}
+	rc = 0;
+out:
+	PQclear(res);
+	return rc;
+}
+
+int
+db_json_rows(struct db *db, const char *stmt, int n, const char *const *params, json_t **out)
+{
+	return json_rows(db, stmt, n, params, out, false);
+}
+
+int
+db_json_one(struct db *db, const char *stmt, int n, const char *const *params, json_t **out)
+{
+	return json_rows(db, stmt, n, params, out, true);
+}
+
+int
+db_json_one_by_id(struct db *db, const char *stmt, int64_t id, json_t **out)
+{
+	char s[24];
+	const char *p[1] = { db_int(s, id) };
+
+	return db_json_one(db, stmt, 1, p, out);
+}
+
+int
+db_json_rows_by_id(struct db *db, const char *stmt, int64_t id, json_t **out)
+{
+	char s[24];
+	const char *p[1] = { db_int(s, id) };
+
+	return db_json_rows(db, stmt, 1, p, out);
+}
+
+int
+db_run_by_id(struct db *db, const char *stmt, int64_t id)
+{
+	char s[24];
+	const char *p[1] = { db_int(s, id) };
+
+	return db_run(db, stmt, 1, p);
+}
+
+int
+db_one_int_by_id(struct db *db, const char *stmt, int64_t id, int64_t *out)
+{
+	char s[24];
+	const char *p[1] = { db_int(s, id) };
+
+	return db_one_int(db, stmt, 1, p, out);
+}
+
+int
+db_one_int(struct db *db, const char *stmt, int n, const char *const *params, int64_t *out)
+{
+	PGresult *res = db_exec(db, stmt, n, params);
+
+	if (res == NULL)
+		return -1;
+	*out = PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+	PQclear(res);
+	return 0;
+}
+
+int
+db_begin(struct db *db, const struct audit_ctx *ctx)
+{
+	char uid[24], oid[24];
+	const char *p[6];
+
+	if (db_run(db, "begin", 0, NULL) != 0)
+		return -1;
+	db->in_tx = true;
+	p[0] = ctx->channel;
+	p[1] = ctx->user_id ? db_int(uid, ctx->user_id) : "";
+	p[2] = ctx->org_id ? db_int(oid, ctx->org_id) : "";
+	p[3] = ctx->roles ? ctx->roles : "";
+	p[4] = ctx->request_id ? ctx->request_id : "";
+	p[5] = ctx->client_addr ? ctx->client_addr : "";
+	if (db_run(db, "audit_context", 6, p) != 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_commit(struct db *db)
+{
+	int rc = db_run(db, "commit", 0, NULL);
+
+	if (rc != 0)
+		db_rollback(db);
+	db->in_tx = false;
+	return rc;
+}
+
+/* Keeps the error of the statement that failed: ROLLBACK must not
+ * overwrite what the caller will report. */
+void
+db_rollback(struct db *db)
+{
+	PGresult *res;
+
+	if (PQstatus(db->conn) == CONNECTION_OK &&
+	    PQtransactionStatus(db->conn) != PQTRANS_IDLE) {
+		res = PQexec(db->conn, "ROLLBACK");
+		PQclear(res);
+	}
+	db->in_tx = false;
+}
+
+static bool
+retryable(const struct db *db)
+{
+	return strcmp(db->sqlstate, "40001") == 0 || strcmp(db->sqlstate, "40P01") == 0;
+}
+
+int
+db_transaction(struct db *db, const struct audit_ctx *ctx,
+    int (*fn)(struct db *db, void *arg), void *arg)
+{
+	int attempt, rc = -1;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (db_begin(db, ctx) != 0)
+			return -1;
+		rc = fn(db, arg);
+		if (rc == 0 && db_commit(db) == 0)
+			return 0;
+		db_rollback(db);
+		if (rc == 1)
+			return 1;
+		if (!retryable(db))
+			return -1;
+	}
+	return -1;               /* failed twice to serialize: nothing committed */
+}
+
+bool
+db_error_is_connection(const struct db *db)
+{
+	return strncmp(db->sqlstate, "08", 2) == 0 || strncmp(db->sqlstate, "57P", 3) == 0;
+}
+
+int
+db_error_status(const struct db *db)
+{
+	static const struct {
+		const char *state;
+		int status;
+	} map[] = {
+		{ "23505", 409 }, { "23P01", 409 },
+		{ "23503", 422 }, { "23514", 422 }, { "23502", 422 },
+		{ "22P02", 422 }, { "22001", 422 }, { "22003", 422 },
+		{ "22007", 422 }, { "22008", 422 }, { "22023", 422 },
+		{ "22021", 400 },    /* input that is not valid UTF-8 */
+		{ "40001", 503 }, { "40P01", 503 }, { "55P03", 503 },
+		{ "57014", 503 },
+	};
+	size_t i;
+
+	if (db_error_is_connection(db))
+		return 503;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(db->sqlstate, map[i].state) == 0)
+			return map[i].status;
+	return 500;
+}
+
+const char *
+db_param_str(const json_t *obj, const char *name)
+{
+	return json_string_value(json_object_get(obj, name));
+}
+
+const char *
+db_param_int(const json_t *obj, const char *name, char buf[24])
+{
+	const json_t *v = json_object_get(obj, name);
+
+	return json_is_integer(v) ? db_int(buf, json_integer_value(v)) : NULL;
+}
+
+const char *
+db_param_bool(const json_t *obj, const char *name)
+{
+	const json_t *v = json_object_get(obj, name);
+
+	return json_is_boolean(v) ? (json_is_true(v) ? "true" : "false") : NULL;
+}
+
+const char *
+db_int(char buf[24], int64_t v)
+{
+	snprintf(buf, 24, "%" PRId64, v);
+	return buf;
+}

@@ -1,0 +1,101 @@
+/* db.h -- PostgreSQL access: one connection per worker thread, every
+ * statement prepared from the resources' tables at (re)connect, one
+ * transaction per request, SQLSTATE to HTTP status in one place. */
+#ifndef REGISTRY_DB_H
+#define REGISTRY_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+
+
+/* One prepared statement. Tables end with a {NULL} entry. */
+struct db_stmt {
+	const char *name;
+	const char *sql;
+	int nparams;
+};
+
+struct db {
+	PGconn *conn;
+	bool in_tx;
+	char sqlstate[6];
+	char constraint[64];
+	char message[256];
+};
+
+/* Who changes data, for the audit trigger (see sql/0001). */
+struct audit_ctx {
+	const char *channel;     /* browser, api, cli, system */
+	int64_t user_id;         /* 0 = none */
+	int64_t org_id;
+	const char *roles;       /* "{admin}" or NULL */
+	const char *request_id;
+	const char *client_addr;
+};
+
+/* This thread's connection, connected and prepared on first use; NULL if
+ * the database cannot be reached. */
+struct db *db_thread(void);
+
+/* Closes this thread's connection (thread exit, shutdown). */
+void db_thread_close(void);
+
+/* A connection of its own, prepared like a worker's: for the command
+ * line and the first start. Caller closes it with db_close(). */
+struct db *db_open(const char *conninfo);
+void db_close(struct db *db);
+
+/* Runs a prepared statement. Returns the result (caller PQclear()s) or
+ * NULL with db->sqlstate and db->message set. Outside a transaction a
+ * broken connection is reset and the statement tried once more. */
+PGresult *db_exec(struct db *db, const char *stmt, int n, const char *const *params);
+
+/* Runs a prepared statement expecting no rows back; 0 or -1. */
+int db_run(struct db *db, const char *stmt, int n, const char *const *params);
+
+/* Runs a prepared statement whose one column is JSON text. *out is a
+ * new array of the rows (db_json_rows) or the first row's value or NULL
+ * if there is none (db_json_one). 0 or -1. */
+int db_json_rows(struct db *db, const char *stmt, int n, const char *const *params, json_t **out);
+int db_json_one(struct db *db, const char *stmt, int n, const char *const *params, json_t **out);
+
+/* The same, for statements whose one parameter is a record's id. */
+int db_json_one_by_id(struct db *db, const char *stmt, int64_t id, json_t **out);
+int db_json_rows_by_id(struct db *db, const char *stmt, int64_t id, json_t **out);
+int db_run_by_id(struct db *db, const char *stmt, int64_t id);
+int db_one_int_by_id(struct db *db, const char *stmt, int64_t id, int64_t *out);
+
+/* Runs a prepared statement whose first column of the first row is a
+ * bigint; *out is 0 when there is no row. 0 or -1. */
+int db_one_int(struct db *db, const char *stmt, int n, const char *const *params, int64_t *out);
+
+/* Transactions. db_begin also sets the audit context. */
+int db_begin(struct db *db, const struct audit_ctx *ctx);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* Runs fn inside one transaction, retried once on a serialization
+ * failure or deadlock. fn returns 0 to commit, -1 on a database error
+ * (db->sqlstate set), or 1 when it replied itself and wants a rollback. */
+int db_transaction(struct db *db, const struct audit_ctx *ctx,
+    int (*fn)(struct db *db, void *arg), void *arg);
+
+/* The HTTP status for the last error: 409, 422, 503, 500. */
+int db_error_status(const struct db *db);
+
+/* Whether the last error was the loss of the connection. */
+bool db_error_is_connection(const struct db *db);
+
+/* Statement parameters from a validated JSON object: a string member, an
+ * integer member formatted into buf, or NULL when the member is absent. */
+const char *db_param_str(const json_t *obj, const char *name);
+const char *db_param_int(const json_t *obj, const char *name, char buf[24]);
+/* "true", "false", or NULL when absent. */
+const char *db_param_bool(const json_t *obj, const char *name);
+
+/* Formats an int64 for a statement parameter. */
+const char *db_int(char buf[24], int64_t v);
+
+#endif

@@ -1,0 +1,34 @@
+/* db_stmts.h -- the statement tables of every resource, prepared by db.c
+ * at each connect. A new resource adds its table here. */
+#ifndef REGISTRY_DB_STMTS_H
+#define REGISTRY_DB_STMTS_H
+
+#include "db/db.h"
+
+extern const struct db_stmt db_sessions_stmts[];
+extern const struct db_stmt db_organizations_stmts[];
+extern const struct db_stmt db_users_stmts[];
+extern const struct db_stmt db_audit_stmts[];
+extern const struct db_stmt db_health_stmts[];
+extern const struct db_stmt db_idempotency_stmts[];
+/* procurement */
+extern const struct db_stmt db_programs_stmts[];
+extern const struct db_stmt db_gpu_models_stmts[];
+extern const struct db_stmt db_purchase_orders_stmts[];
+/* deliveries and assets */
+extern const struct db_stmt db_deliveries_stmts[];
+extern const struct db_stmt db_assets_stmts[];
+/* sites and allocations */
+extern const struct db_stmt db_sites_stmts[];
+extern const struct db_stmt db_allocations_stmts[];
+
+#define DB_STMT_TABLES \
+	db_sessions_stmts, db_organizations_stmts, db_users_stmts, \
+	db_audit_stmts, db_health_stmts, db_idempotency_stmts, \
+	db_programs_stmts, db_gpu_models_stmts, db_purchase_orders_stmts \
+	/* deliveries and assets */ \
+	, db_deliveries_stmts, db_assets_stmts \
+	/* sites and allocations */ \
+	, db_sites_stmts, db_allocations_stmts
+
+#endif

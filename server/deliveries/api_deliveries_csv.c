@@ -1,0 +1,259 @@
+/* api_deliveries_csv.c -- POST /api/v1/deliveries/:id/units: serial
+ * numbers as a CSV upload (text/csv, header serial,model, one row a unit).
+ *
+ * The file is parsed here (csv.c) and goes to the database as one JSON
+ * parameter; one statement checks every row and inserts all or none
+ * (db_deliveries_add_units). A 422 lists every bad row by line, column
+ * and reason; asked with Accept: text/csv it is the uploaded rows again
+ * with an error column, for a person to fix and upload again. Units this
+ * delivery already has are recognised, so uploading a file twice is
+ * harmless. */
+#include "deliveries/api_deliveries.h"
+#include "deliveries/deliveries.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lib/csv.h"
+
+/* Enough for an upload of the programme's largest deliveries; a larger
+ * file is split, so that one statement stays well inside its timeout. */
+#define UPLOAD_MAX_ROWS 100000
+
+/* Whether a header cell names column (spaces and case aside). */
+static bool
+cell_is(const char *cell, const char *column)
+{
+	size_t n;
+
+	if (cell == NULL)
+		return false;
+	while (isspace((unsigned char)*cell))
+		cell++;
+	n = strlen(column);
+	if (strncasecmp(cell, column, n) != 0)
+		return false;
+	for (cell += n; isspace((unsigned char)*cell); cell++)
+		;
+	return *cell == '\0';
+}
+
+/* The fields a row may have: 2 (serial,model), or 3 when the header has
+ * the error column of an error report being uploaded again; -1 when the
+ * first record is not the header. */
+static int
+header_fields(const struct csv *csv)
+{
+	size_t n = csv->nrecords ? csv->records[0].nfields : 0;
+
+	if ((n != 2 && n != 3) || !cell_is(csv_field(csv, 0, 0), "serial") ||
+	    !cell_is(csv_field(csv, 0, 1), "model") ||
+	    (n == 3 && !cell_is(csv_field(csv, 0, 2), "error")))
+		return -1;
+	return (int)n;
+}
+
+static void
+row_error_reply(struct req *r, size_t line, const char *message)
+{
+	reply_invalid(r, json_pack("[{s:I, s:n, s:n, s:s}]", "line", (json_int_t)line,
+	    "column", "value", "message", message), message);
+}
+
+/* One data row as {n, line, serial, model}, or {n, line, problem} when its
+ * shape is wrong, for the database to report with the others. */
+static json_t *
+upload_row(const struct csv *csv, size_t rec, int width)
+{
+	size_t nf = csv->records[rec].nfields;
+	json_t *row, *serial, *model;
+	char problem[128];
+
+	row = json_pack("{s:I, s:I}", "n", (json_int_t)rec, "line",
+	    (json_int_t)csv->records[rec].line);
+	if (nf != 2 && (int)nf != width) {
+		snprintf(problem, sizeof(problem), "has %zu field(s); a row is serial,model%s", nf,
+		    width == 3 ? "[,error]" : "");
+		json_object_set_new(row, "problem", json_string(problem));
+		return row;
+	}
+	/* jansson takes only UTF-8: any other text is the row's problem. */
+	serial = json_string(csv_field(csv, rec, 0));
+	model = json_string(csv_field(csv, rec, 1));
+	if (serial == NULL || model == NULL) {
+		json_object_set_new(row, "problem", json_string("is not UTF-8 text; save the file "
+		    "as CSV UTF-8"));
+		json_decref(serial);
+		json_decref(model);
+		return row;
+	}
+	json_object_set_new(row, "serial", serial);
+	json_object_set_new(row, "model", model);
+	return row;
+}
+
+/* The rows for db_deliveries_add_units, or NULL after a 422: a file that
+ * is not CSV, lacks the header, has no rows or too many. */
+static char *
+upload_rows_or_reply(struct req *r, const struct csv *csv)
+{
+	int width = header_fields(csv);
+	json_t *rows;
+	size_t rec;
+	char *text;
+
+	if (width < 0) {
+		row_error_reply(r, 1, "the first line must be the header serial,model");
+		return NULL;
+	}
+	rows = json_array();
+	for (rec = 1; rec < csv->nrecords; rec++) {
+		if (csv_blank(csv, rec))
+			continue;
+		if (json_array_size(rows) == UPLOAD_MAX_ROWS) {
+			row_error_reply(r, csv->records[rec].line, "the file has more than 100,000 "
+			    "rows; upload it in parts");
+			json_decref(rows);
+			return NULL;
+		}
+		json_array_append_new(rows, upload_row(csv, rec, width));
+	}
+	if (json_array_size(rows) == 0) {
+		row_error_reply(r, 2, "the file has no units: give one row serial,model for each");
+		json_decref(rows);
+		return NULL;
+	}
+	text = json_dumps(rows, JSON_COMPACT);
+	json_decref(rows);
+	if (text == NULL)
+		reply_problem(r, 500, "cannot encode the rows");
+	return text;
+}
+
+/* The messages of the errors on line, "column message; ...", moving *k
+ * past them (errors come in line order). */
+static void
+line_errors(json_t *errors, size_t *k, size_t line, char *out, size_t outlen)
+{
+	size_t len = 0;
+	json_t *e;
+
+	out[0] = '\0';
+	for (; (e = json_array_get(errors, *k)) != NULL; (*k)++) {
+		const char *col = json_string_value(json_object_get(e, "column"));
+
+		if ((size_t)json_integer_value(json_object_get(e, "line")) != line)
+			break;
+		if (len + 1 < outlen)
+			len += (size_t)snprintf(out + len, outlen - len, "%s%s%s%s", len ? "; " : "",
+			    col ? col : "", col ? " " : "",
+			    json_string_value(json_object_get(e, "message")));
+	}
+}
+
+/* The uploaded rows with an error column (empty for good rows): what a
+ * person fixes and uploads again. */
+static void
+error_report_reply(struct req *r, const struct csv *csv, json_t *errors, int64_t id)
+{
+	static const char *const head[] = { "serial", "model", "error" };
+	struct csv_out o = { 0 };
+	char message[1024], disposition[96];
+	const char *row[3];
+	size_t rec, k = 0;
+
+	csv_out_row(&o, head, 3);
+	for (rec = 1; rec < csv->nrecords; rec++) {
+		if (csv_blank(csv, rec))
+			continue;
+		line_errors(errors, &k, csv->records[rec].line, message, sizeof(message));
+		row[0] = csv_field(csv, rec, 0);
+		row[1] = csv_field(csv, rec, 1);
+		row[2] = message;
+		csv_out_row(&o, row, 3);
+	}
+	if (o.failed) {
+		reply_problem(r, 500, "cannot build the error report");
+	} else {
+		reply_text(r, 422, "text/csv; charset=utf-8", o.buf);
+		snprintf(disposition, sizeof(disposition),
+		    "attachment; filename=\"delivery-%lld-errors.csv\"", (long long)id);
+		reply_header(r, "Content-Disposition", disposition);
+	}
+	csv_out_free(&o);
+}
+
+static bool
+wants_csv(const struct req *r)
+{
+	return r->accept != NULL && strcasestr(r->accept, "text/csv") != NULL;
+}
+
+static int
+csv_type_or_reply(struct req *r)
+{
+	const char *ct = r->content_type;
+
+	if (ct != NULL && strncasecmp(ct, "text/csv", 8) == 0 &&
+	    (ct[8] == '\0' || ct[8] == ';' || ct[8] == ' '))
+		return 0;
+	reply_problem(r, 415, "send the file as text/csv (Content-Type was %s)",
+	    ct ? ct : "missing");
+	return -1;
+}
+
+static void
+counts_reply(struct req *r, const struct dlv_work *w)
+{
+	json_int_t received = json_integer_value(json_object_get(w->result, "received"));
+	char location[64];
+
+	if (w->write && received > 0) {
+		snprintf(location, sizeof(location), "/api/v1/deliveries/%lld/units",
+		    (long long)w->id);
+		reply_header(r, "Location", location);
+	}
+	reply_json_steal(r, w->write && received > 0 ? 201 : 200,
+	    json_pack("{s:I, s:b, s:I, s:O, s:O}", "delivery_id", (json_int_t)w->id,
+	    "dry_run", !w->write, "received", received,
+	    "already_registered", json_object_get(w->result, "already_registered"),
+	    "total_rows", json_object_get(w->result, "total_rows")));
+}
+
+/* POST /api/v1/deliveries/:id/units[?dry_run=true] */
+void
+api_deliveries_upload(struct req *r)
+{
+	static const char *const known[] = { "dry_run", NULL };
+	struct dlv_work w = { 0 };
+	struct csv csv;
+	const char *dry;
+
+	if (validate_param_id_or_reply(r, "id", &w.id) != 0 ||
+	    validate_query_known_or_reply(r, known) != 0 ||
+	    validate_query_bool_or_reply(r, "dry_run", &dry) != 0 || csv_type_or_reply(r) != 0)
+		return;
+	if (csv_parse(&csv, r->body ? r->body : "", r->body_len) != 0) {
+		row_error_reply(r, csv.error_line, csv.error);
+		goto out;
+	}
+	if ((w.rows = upload_rows_or_reply(r, &csv)) == NULL)
+		goto out;
+	w.write = !(dry && strcmp(dry, "true") == 0);
+	w.vendor = dlv_vendor_of(r);
+	w.user_id = r->session.user_id;
+	if (api_transaction(r, dlv_upload_tx, &w) < 0)
+		goto out;
+	if (w.refused == 422 && wants_csv(r))
+		error_report_reply(r, &csv, json_object_get(w.result, "errors"), w.id);
+	else if (w.refused)
+		dlv_refusal_reply(r, &w);
+	else
+		counts_reply(r, &w);
+out:
+	csv_free(&csv);
+	dlv_work_free(&w);
+}

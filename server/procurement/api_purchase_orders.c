@@ -1,0 +1,195 @@
+/* api_purchase_orders.c -- /api/v1/purchase-orders: drafts, the four-eyes
+ * approval against the programme's budget, and the moves of the order's
+ * life. Deliveries move it further (api_deliveries.c). */
+#include "core/api.h"
+#include "procurement/procurement.h"
+
+#include <string.h>
+
+#include "procurement/api_purchase_orders.h"
+#include "procurement/db_purchase_orders.h"
+
+static const char *const currencies[] = { "KRW", "USD", NULL };
+
+static const struct field_spec line_fields[] = {
+	{ "gpu_model_id", FIELD_INTEGER, true, 0, 0, NULL },
+	{ "quantity", FIELD_INTEGER, true, 0, 1000000, NULL },
+	{ "unit_price", FIELD_INTEGER, true, 0, 1000000000000000, NULL },
+	{ "warranty_months", FIELD_INTEGER, false, 0, 120, NULL },
+};
+
+#define LINES(required) { "lines", FIELD_OBJECT_ARRAY, required, 1, 50, NULL, \
+	line_fields, sizeof(line_fields) / sizeof(line_fields[0]) }
+
+static const struct field_spec po_fields[] = {
+	{ "program_id", FIELD_INTEGER, true, 0, 0, NULL },
+	{ "vendor_id", FIELD_INTEGER, true, 0, 0, NULL },
+	{ "currency", FIELD_STRING, false, 1, 0, currencies },
+	{ "notes", FIELD_STRING_OR_NULL, false, 1, 4000, NULL },
+	LINES(true),
+};
+
+static const struct field_spec po_patch_fields[] = {
+	{ "vendor_id", FIELD_INTEGER, false, 0, 0, NULL },
+	{ "currency", FIELD_STRING, false, 1, 0, currencies },
+	{ "notes", FIELD_STRING_OR_NULL, false, 1, 4000, NULL },
+	LINES(false),
+};
+
+/* A vendor-only user sees the orders sent to its organisation. */
+static const char *
+vendor_view(const struct req *r, char buf[24])
+{
+	if (api_has_role(r, ROLE_STAFF))
+		return NULL;
+	return db_int(buf, r->session.org_id);
+}
+
+/* What the ministry keeps to itself when a vendor reads its order. */
+static void
+po_for_vendor(json_t *po)
+{
+	static const char *const internal[] = {
+		"notes", "override_reason", "cancel_reason", "created_by", "approved_by",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(internal) / sizeof(internal[0]); i++)
+		json_object_del(po, internal[i]);
+}
+
+void
+po_reply(struct req *r, int status, int64_t id)
+{
+	char vv[24], location[64];
+	json_t *po = NULL;
+
+	if (db_po_get(r->db, id, vendor_view(r, vv), &po) != 0) {
+		api_db_error(r);
+		return;
+	}
+	if (po == NULL) {
+		reply_problem(r, 404, "purchase order %lld not found", (long long)id);
+		return;
+	}
+	if (vendor_view(r, vv) != NULL)
+		po_for_vendor(po);
+	if (status == 201) {
+		snprintf(location, sizeof(location), "/api/v1/purchase-orders/%lld", (long long)id);
+		reply_header(r, "Location", location);
+	}
+	reply_etag(r, "po", id, json_integer_value(json_object_get(po, "version")));
+	reply_json_steal(r, status, po);
+}
+
+/* GET /api/v1/purchase-orders */
+void
+api_po_list(struct req *r)
+{
+	static const char *const known[] = {
+		"program_id", "vendor_id", "status", "limit", "cursor", NULL
+	};
+	static const char *const statuses[] = { "draft", "submitted", "approved", "ordered",
+		"partially_delivered", "delivered", "closed", "cancelled", NULL };
+	struct po_filter f = { 0 };
+	json_t *rows = NULL, *po;
+	char vv[24];
+	size_t i;
+	int64_t id;
+	bool has;
+
+	if (validate_query_known_or_reply(r, known) != 0 ||
+	    validate_page_or_reply(r, &f.limit, &f.after) != 0 ||
+	    validate_query_id_or_reply(r, "program_id", &id, &has) != 0 ||
+	    validate_query_id_or_reply(r, "vendor_id", &id, &has) != 0 ||
+	    validate_query_enum_or_reply(r, "status", statuses, &f.status) != 0)
+		return;
+	f.program_id = req_query(r, "program_id");
+	f.vendor_id = req_query(r, "vendor_id");
+	f.vendor_view = vendor_view(r, vv);
+	f.limit++;
+	if (db_po_list(r->db, &f, &rows) != 0) {
+		api_db_error(r);
+		return;
+	}
+	if (f.vendor_view != NULL)
+		json_array_foreach(rows, i, po)
+			po_for_vendor(po);
+	api_page_reply(r, rows, f.limit - 1);
+}
+
+/* GET /api/v1/purchase-orders/:id */
+void
+api_po_get(struct req *r)
+{
+	int64_t id;
+
+	if (validate_param_id_or_reply(r, "id", &id) == 0)
+		po_reply(r, 200, id);
+}
+
+static int
+po_create_tx(struct db *db, void *arg)
+{
+	struct po_write *w = arg;
+
+	return db_po_create(db, w->fields, w->r->session.user_id, &w->id);
+}
+
+/* POST /api/v1/purchase-orders -- a draft. */
+void
+api_po_create(struct req *r)
+{
+	struct po_write w = { .r = r };
+
+	if ((w.fields = validate_body_or_reply(r)) == NULL)
+		return;
+	if (validate_fields_or_reply(r, w.fields, po_fields, NFIELDS(po_fields), false) == 0 &&
+	    api_transaction(r, po_create_tx, &w) == 0)
+		po_reply(r, 201, w.id);
+	json_decref(w.fields);
+}
+
+int
+po_lock_or_reply(struct db *db, struct po_write *w, bool if_match_required)
+{
+	if (db_po_lock(db, w->id, &w->row) != 0)
+		return -1;
+	if (w->row.id == 0) {
+		reply_problem(w->r, 404, "purchase order %lld not found", (long long)w->id);
+		return 1;
+	}
+	return validate_if_match_or_reply(w->r, "po", w->id, w->row.version,
+	    if_match_required) == 0 ? 0 : 1;
+}
+
+static int
+po_patch_tx(struct db *db, void *arg)
+{
+	struct po_write *w = arg;
+	int rc = po_lock_or_reply(db, w, true);
+
+	if (rc != 0)
+		return rc;
+	if (strcmp(w->row.status, "draft") != 0) {
+		reply_problem(w->r, 409, "only a draft can be edited; this order is %s",
+		    w->row.status);
+		return 1;
+	}
+	return db_po_update(db, w->id, w->fields);
+}
+
+/* PATCH /api/v1/purchase-orders/:id -- drafts only, with If-Match. */
+void
+api_po_patch(struct req *r)
+{
+	struct po_write w = { .r = r };
+
+	if (validate_param_id_or_reply(r, "id", &w.id) != 0 ||
+	    (w.fields = validate_body_or_reply(r)) == NULL)
+		return;
+	if (validate_fields_or_reply(r, w.fields, po_patch_fields, NFIELDS(po_patch_fields),
+	    true) == 0 && api_transaction(r, po_patch_tx, &w) == 0)
+		po_reply(r, 200, w.id);
+	json_decref(w.fields);
+}

@@ -1,0 +1,292 @@
+/* db_sites.c -- SQL of sites, racks, and the room they have left. */
+#include "sites/db_sites.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/scope.h"
+#include "db/db_stmts.h"
+
+#define SITE_JSON \
+	"json_build_object('id', s.id, 'name', s.name, 'operator_id', s.operator_id," \
+	" 'operator', json_build_object('id', o.id, 'name', o.name, 'kind', o.kind)," \
+	" 'address', s.address, 'region', s.region," \
+	" 'power_capacity_kw', s.power_capacity_kw, 'cooling_type', s.cooling_type," \
+	" 'gpu_slot_capacity', s.gpu_slot_capacity, 'active', s.active," \
+	" 'version', s.version, 'created_at', s.created_at, 'updated_at', s.updated_at)::text"
+#define SITE_FROM " FROM s JOIN organizations o ON o.id = s.operator_id"
+
+#define RACK_JSON \
+	"json_build_object('id', r.id, 'site_id', r.site_id, 'name', r.name," \
+	" 'slot_capacity', r.slot_capacity, 'power_capacity_kw', r.power_capacity_kw," \
+	" 'version', r.version, 'created_at', r.created_at, 'updated_at', r.updated_at)::text"
+
+/* Slots and watts of a set of placements p, as a JSON object. */
+#define USE_JSON(slots, kw, n, w) \
+	"json_build_object('slots', json_build_object('capacity', " slots ", 'used', " n "," \
+	"   'free', " slots " - " n ")," \
+	" 'power', json_build_object('capacity_kw', " kw ", 'capacity_watts', " kw " * 1000," \
+	"   'used_watts', " w ", 'free_watts', " kw " * 1000 - " w "))"
+
+/* Slots and watts of placements p, at the site and in rack $2. */
+#define ROOM_USE \
+	"count(*) AS n, coalesce(sum(tdp_watts), 0) AS w," \
+	" count(*) FILTER (WHERE rack_id = $2::bigint) AS rn," \
+	" coalesce(sum(tdp_watts) FILTER (WHERE rack_id = $2::bigint), 0) AS rw"
+
+/* GPUs of the placements p grouped by one key, with a name to show. */
+#define GROUP_JSON(key, table, label, out) \
+	"coalesce((SELECT json_agg(json_build_object('" out "_id', g.k, '" out "', " label "," \
+	"   'count', g.n, 'used_watts', g.w) ORDER BY g.k)" \
+	"  FROM (SELECT " key " AS k, count(*) AS n, sum(tdp_watts) AS w FROM p GROUP BY 1) g" \
+	"  LEFT JOIN " table " x ON x.id = g.k), '[]')"
+
+const struct db_stmt db_sites_stmts[] = {
+	{ "site_list",
+	  "WITH s AS (SELECT * FROM sites WHERE id > $1"
+	  "   AND ($3::text IS NULL OR region = $3)"
+	  "   AND ($4::bigint IS NULL OR operator_id = $4::bigint)"
+	  "   AND ($5::boolean IS NULL OR active = $5::boolean)"
+	  "   AND ($6::text IS NULL OR strpos(lower(name), lower($6)) > 0)"
+	  " ORDER BY id LIMIT $2)"
+	  " SELECT " SITE_JSON SITE_FROM " ORDER BY s.id", 6 },
+	/* $2: the tenant scope (db_tenant_scope). */
+	{ "site_get",
+	  "WITH s AS (SELECT * FROM sites WHERE id = $1 AND ($2::bigint IS NULL OR EXISTS"
+	  "   (SELECT 1 FROM allocations a WHERE a.site_id = sites.id"
+	  "       AND a.tenant_id = $2::bigint AND a.status = 'active')))"
+	  " SELECT " SITE_JSON SITE_FROM, 2 },
+	{ "site_create",
+	  "WITH s AS (INSERT INTO sites (name, operator_id, address, region, power_capacity_kw,"
+	  "   cooling_type, gpu_slot_capacity)"
+	  " VALUES ($1, $2::bigint, $3, $4, $5::int, $6::cooling_type, $7::int) RETURNING *)"
+	  " SELECT " SITE_JSON SITE_FROM, 7 },
+	{ "site_update",
+	  "WITH s AS (UPDATE sites SET name = coalesce($2, name),"
+	  "       operator_id = coalesce($3::bigint, operator_id),"
+	  "       address = coalesce($4, address), region = coalesce($5, region),"
+	  "       power_capacity_kw = coalesce($6::int, power_capacity_kw),"
+	  "       cooling_type = coalesce($7::cooling_type, cooling_type),"
+	  "       gpu_slot_capacity = coalesce($8::int, gpu_slot_capacity),"
+	  "       active = coalesce($9::boolean, active), version = version + 1"
+	  " WHERE id = $1 RETURNING *)"
+	  " SELECT " SITE_JSON SITE_FROM, 9 },
+	/* NO KEY UPDATE: queues every placement at the site (and a PATCH)
+	 * without blocking the foreign-key checks of inserts that name it. */
+	{ "site_lock", "SELECT version FROM sites WHERE id = $1 FOR NO KEY UPDATE", 1 },
+	{ "rack_lock",
+	  "SELECT version FROM racks WHERE id = $1 AND site_id = $2 FOR NO KEY UPDATE", 2 },
+	/* What the assets of $3 already use at the site (a move inside it)
+	 * is taken off the use: they are counted once, as needed. */
+	{ "site_room",
+	  "SELECT s.name, s.active, s.gpu_slot_capacity, u.n - x.n, s.power_capacity_kw * 1000,"
+	  "       u.w - x.w, r.id IS NOT NULL, coalesce(r.name, ''), coalesce(r.slot_capacity, 0),"
+	  "       u.rn - x.rn, coalesce(r.power_capacity_kw * 1000, 0), u.rw - x.rw,"
+	  "       cardinality($3::bigint[]),"
+	  "       (SELECT coalesce(sum(m.tdp_watts), 0) FROM assets a"
+	  "          JOIN gpu_models m ON m.id = a.gpu_model_id WHERE a.id = ANY ($3::bigint[]))"
+	  "  FROM sites s LEFT JOIN racks r ON r.id = $2::bigint AND r.site_id = s.id,"
+	  "       LATERAL (SELECT " ROOM_USE " FROM asset_placements p WHERE p.site_id = s.id) u,"
+	  "       LATERAL (SELECT " ROOM_USE " FROM asset_placements p"
+	  "                 WHERE p.id = ANY ($3::bigint[]) AND p.site_id = s.id) x"
+	  " WHERE s.id = $1", 3 },
+	{ "site_utilization",
+	  "WITH p AS (SELECT * FROM asset_placements WHERE site_id = $1)"
+	  " SELECT json_build_object('site', json_build_object('id', s.id, 'name', s.name),"
+	  "  'total', " USE_JSON("s.gpu_slot_capacity", "s.power_capacity_kw", "u.n", "u.w") ","
+	  "  'racks', coalesce((SELECT json_agg(json_build_object('id', r.id, 'name', r.name,"
+	  "      'usage', " USE_JSON("r.slot_capacity", "r.power_capacity_kw", "ru.n", "ru.w")
+	  "    ) ORDER BY r.id) FROM racks r, LATERAL (SELECT count(*) AS n,"
+	  "      coalesce(sum(tdp_watts), 0) AS w FROM p WHERE p.rack_id = r.id) ru"
+	  "    WHERE r.site_id = s.id), '[]'),"
+	  "  'unracked', (SELECT json_build_object('used', count(*),"
+	  "      'used_watts', coalesce(sum(tdp_watts), 0)) FROM p WHERE rack_id IS NULL),"
+	  "  'by_status', (SELECT json_build_object("
+	  "      'allocated', count(*) FILTER (WHERE status = 'allocated'),"
+	  "      'installed', count(*) FILTER (WHERE status = 'installed'),"
+	  "      'in_service', count(*) FILTER (WHERE status = 'in_service')) FROM p),"
+	  "  'by_model', " GROUP_JSON("gpu_model_id", "gpu_models",
+	      "x.manufacturer || ' ' || x.model", "gpu_model") ","
+	  "  'by_tenant', " GROUP_JSON("tenant_id", "organizations", "x.name", "tenant") ")::text"
+	  "  FROM sites s, LATERAL (SELECT count(*) AS n, coalesce(sum(tdp_watts), 0) AS w"
+	  "    FROM p) u WHERE s.id = $1", 1 },
+	{ "rack_list",
+	  "SELECT " RACK_JSON " FROM racks r WHERE r.site_id = $1 AND r.id > $2"
+	  " ORDER BY r.id LIMIT $3", 3 },
+	{ "rack_create",
+	  "INSERT INTO racks AS r (site_id, name, slot_capacity, power_capacity_kw)"
+	  " SELECT id, $2, $3::int, $4::int FROM sites WHERE id = $1"
+	  " RETURNING " RACK_JSON, 4 },
+	{ "rack_get",
+	  "SELECT " RACK_JSON " FROM racks r WHERE r.id = $2 AND r.site_id = $1", 2 },
+	{ "rack_update",
+	  "UPDATE racks AS r SET name = coalesce($3, r.name),"
+	  "       slot_capacity = coalesce($4::int, r.slot_capacity),"
+	  "       power_capacity_kw = coalesce($5::int, r.power_capacity_kw),"
+	  "       version = r.version + 1"
+	  " WHERE r.id = $2 AND r.site_id = $1 RETURNING " RACK_JSON, 5 },
+	{ NULL, NULL, 0 }
+};
+
+int
+db_sites_list(struct db *db, const struct site_filter *f, json_t **rows)
+{
+	char after[24], limit[24];
+	const char *p[6] = { db_int(after, f->after), db_int(limit, f->limit),
+	    f->region, f->operator_id, f->active, f->q };
+
+	return db_json_rows(db, "site_list", 6, p, rows);
+}
+
+int
+db_sites_get(struct db *db, const struct session *s, int64_t id, json_t **site)
+{
+	return db_scoped_one(db, "site_get", s, id, site);
+}
+
+int
+db_sites_create(struct db *db, const json_t *fields, json_t **site)
+{
+	char op[24], kw[24], slots[24];
+	const char *p[7] = { db_param_str(fields, "name"), db_param_int(fields, "operator_id", op),
+	    db_param_str(fields, "address"), db_param_str(fields, "region"),
+	    db_param_int(fields, "power_capacity_kw", kw), db_param_str(fields, "cooling_type"),
+	    db_param_int(fields, "gpu_slot_capacity", slots) };
+
+	return db_json_one(db, "site_create", 7, p, site);
+}
+
+int
+db_sites_update(struct db *db, int64_t id, const json_t *fields, json_t **site)
+{
+	char sid[24], op[24], kw[24], slots[24];
+	const char *p[9] = { db_int(sid, id), db_param_str(fields, "name"),
+	    db_param_int(fields, "operator_id", op), db_param_str(fields, "address"),
+	    db_param_str(fields, "region"), db_param_int(fields, "power_capacity_kw", kw),
+	    db_param_str(fields, "cooling_type"), db_param_int(fields, "gpu_slot_capacity", slots),
+	    db_param_bool(fields, "active") };
+
+	return db_json_one(db, "site_update", 9, p, site);
+}
+
+int
+db_sites_lock(struct db *db, int64_t site_id, int64_t rack_id, int64_t *version)
+{
+	char sid[24], rid[24];
+	const char *p[2] = { db_int(sid, site_id), db_int(rid, rack_id) };
+	PGresult *res;
+	int rc = -1;
+
+	if ((res = db_exec(db, "site_lock", 1, p)) == NULL)
+		return -1;
+	if (PQntuples(res) != 1) {
+		rc = 1;
+		goto out;
+	}
+	/* The site first, then the rack: one order for every caller. */
+	if (rack_id != 0) {
+		PQclear(res);
+		p[0] = rid;
+		p[1] = sid;
+		if ((res = db_exec(db, "rack_lock", 2, p)) == NULL)
+			goto out;
+		if (PQntuples(res) != 1) {
+			rc = 2;
+			goto out;
+		}
+	}
+	if (version != NULL)
+		*version = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	rc = 0;
+out:
+	PQclear(res);
+	return rc;
+}
+
+static long long
+cell(const PGresult *res, int col)
+{
+	return strtoll(PQgetvalue(res, 0, col), NULL, 10);
+}
+
+int
+db_sites_room(struct db *db, int64_t site_id, int64_t rack_id, const char *ids,
+    struct db_room *room)
+{
+	char sid[24], rid[24];
+	const char *p[3] = { db_int(sid, site_id), rack_id ? db_int(rid, rack_id) : NULL, ids };
+	PGresult *res = db_exec(db, "site_room", 3, p);
+
+	memset(room, 0, sizeof(*room));
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 1) {
+		snprintf(room->site_name, sizeof(room->site_name), "%s", PQgetvalue(res, 0, 0));
+		room->site_active = PQgetvalue(res, 0, 1)[0] == 't';
+		room->site_slots = cell(res, 2);
+		room->site_slots_used = cell(res, 3);
+		room->site_watts = cell(res, 4);
+		room->site_watts_used = cell(res, 5);
+		room->has_rack = PQgetvalue(res, 0, 6)[0] == 't';
+		snprintf(room->rack_name, sizeof(room->rack_name), "%s", PQgetvalue(res, 0, 7));
+		room->rack_slots = cell(res, 8);
+		room->rack_slots_used = cell(res, 9);
+		room->rack_watts = cell(res, 10);
+		room->rack_watts_used = cell(res, 11);
+		room->slots_needed = cell(res, 12);
+		room->watts_needed = cell(res, 13);
+	}
+	PQclear(res);
+	return 0;
+}
+
+int
+db_sites_utilization(struct db *db, int64_t id, json_t **out)
+{
+	char sid[24];
+	const char *p[1] = { db_int(sid, id) };
+
+	return db_json_one(db, "site_utilization", 1, p, out);
+}
+
+int
+db_racks_list(struct db *db, int64_t site_id, int64_t after, int limit, json_t **rows)
+{
+	char sid[24], a[24], l[24];
+	const char *p[3] = { db_int(sid, site_id), db_int(a, after), db_int(l, limit) };
+
+	return db_json_rows(db, "rack_list", 3, p, rows);
+}
+
+int
+db_racks_create(struct db *db, int64_t site_id, const json_t *fields, json_t **rack)
+{
+	char sid[24], slots[24], kw[24];
+	const char *p[4] = { db_int(sid, site_id), db_param_str(fields, "name"),
+	    db_param_int(fields, "slot_capacity", slots),
+	    db_param_int(fields, "power_capacity_kw", kw) };
+
+	return db_json_one(db, "rack_create", 4, p, rack);
+}
+
+int
+db_racks_get(struct db *db, int64_t site_id, int64_t rack_id, json_t **rack)
+{
+	char sid[24], rid[24];
+	const char *p[2] = { db_int(sid, site_id), db_int(rid, rack_id) };
+
+	return db_json_one(db, "rack_get", 2, p, rack);
+}
+
+int
+db_racks_update(struct db *db, int64_t site_id, int64_t rack_id, const json_t *fields,
+    json_t **rack)
+{
+	char sid[24], rid[24], slots[24], kw[24];
+	const char *p[5] = { db_int(sid, site_id), db_int(rid, rack_id),
+	    db_param_str(fields, "name"), db_param_int(fields, "slot_capacity", slots),
+	    db_param_int(fields, "power_capacity_kw", kw) };
+
+	return db_json_one(db, "rack_update", 5, p, rack);
+}

@@ -1,0 +1,26 @@
+/* sites -- data-centre sites, racks and their capacity; allocations of
+ * GPUs to sites and tenants. Handlers may call core, db, auth, lib and
+ * their own db_*.c. */
+#ifndef REGISTRY_SITES_H
+#define REGISTRY_SITES_H
+
+#include "core/req.h"
+
+void api_sites_list(struct req *r);
+void api_sites_create(struct req *r);
+void api_sites_get(struct req *r);
+void api_sites_patch(struct req *r);
+void api_sites_racks_list(struct req *r);
+void api_sites_racks_create(struct req *r);
+void api_sites_rack_get(struct req *r);
+void api_sites_rack_patch(struct req *r);
+void api_sites_utilization(struct req *r);
+void api_allocations_list(struct req *r);
+void api_allocations_create(struct req *r);
+void api_allocations_get(struct req *r);
+void api_allocations_end(struct req *r);
+void api_allocations_move(struct req *r);
+void api_allocations_return(struct req *r);
+void api_tenants_allocations(struct req *r);
+
+#endif
