@@ -54,13 +54,13 @@ node_tests() {
 }
 
 REGISTRY_BIN=$PWD/build/registry node_tests "API and browser tests" \
-  tests/api/*.test.mjs tests/browser/*.test.mjs
+  tests/api/*/*.test.mjs tests/browser/*.test.mjs
 
 mkdir -p "$tmp/asan"
 REGISTRY_BIN=$PWD/build/asan/registry \
 ASAN_OPTIONS="log_path=$tmp/asan/report:detect_leaks=1" \
 UBSAN_OPTIONS="log_path=$tmp/asan/report:print_stacktrace=1" \
-  node_tests "API tests under AddressSanitizer and UBSan" tests/api/*.test.mjs
+  node_tests "API tests under AddressSanitizer and UBSan" tests/api/*/*.test.mjs
 if ls "$tmp"/asan/report* >/dev/null 2>&1; then
   echo "FAIL: the sanitizers reported:"
   cat "$tmp"/asan/report*

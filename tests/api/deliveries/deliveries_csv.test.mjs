@@ -3,8 +3,8 @@
 // re-uploads that change nothing, who may upload when, and a large file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, sql } from './helpers.mjs';
-import { procurementCast, program, purchaseOrder } from './fixtures.mjs';
+import { startServer, api, sql } from '../helpers.mjs';
+import { procurementCast, program, purchaseOrder } from '../fixtures.mjs';
 
 let srv;
 let cast;

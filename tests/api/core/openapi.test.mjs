@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 
-import { ROOT, startServer } from './helpers.mjs';
+import { ROOT, startServer } from '../helpers.mjs';
 
 const DOC_PATH = path.join(ROOT, 'docs/openapi.yaml');
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];

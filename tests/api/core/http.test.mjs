@@ -2,7 +2,7 @@
 // limits, methods, static files and their headers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, login, sql } from './helpers.mjs';
+import { startServer, api, login, sql } from '../helpers.mjs';
 
 let srv;
 let token;

@@ -1,7 +1,7 @@
 // Sign-in, sessions, cookies, the CSRF defence, throttling, role checks.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, login, sql, ADMIN_EMAIL, ADMIN_PASSWORD } from './helpers.mjs';
+import { startServer, api, login, sql, ADMIN_EMAIL, ADMIN_PASSWORD } from '../helpers.mjs';
 
 let srv;
 let admin;

@@ -2,7 +2,7 @@
 // deactivate, and every refusal with the field named.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, login, sql } from './helpers.mjs';
+import { startServer, api, login, sql } from '../helpers.mjs';
 
 let srv;
 let admin;

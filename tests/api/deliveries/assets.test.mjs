@@ -3,8 +3,8 @@
 // each asset's history with who and when.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, sql } from './helpers.mjs';
-import { person, procurementCast, program, purchaseOrder } from './fixtures.mjs';
+import { startServer, api, sql } from '../helpers.mjs';
+import { person, procurementCast, program, purchaseOrder } from '../fixtures.mjs';
 
 let srv;
 let cast;

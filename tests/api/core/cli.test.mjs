@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createDatabase, cli, sql, startServer, api, login, ROOT } from './helpers.mjs';
+import { createDatabase, cli, sql, startServer, api, login, ROOT } from '../helpers.mjs';
 
 // A copy of the project's sql/ folder, so a test can add or change files.
 function sqlCopy() {

@@ -5,9 +5,9 @@
 // utilisation figures, exact.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, login, sql } from './helpers.mjs';
-import { person } from './fixtures.mjs';
-import { assetRows, seedAssets, setAssetStatus, site, tenant } from './seed.mjs';
+import { startServer, api, login, sql } from '../helpers.mjs';
+import { person } from '../fixtures.mjs';
+import { assetRows, seedAssets, setAssetStatus, site, tenant } from '../seed.mjs';
 
 let srv;
 let admin;

@@ -2,7 +2,7 @@
 // the database refuses to rewrite it; secrets never enter it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, login, sql } from './helpers.mjs';
+import { startServer, api, login, sql } from '../helpers.mjs';
 
 let srv;
 let admin;

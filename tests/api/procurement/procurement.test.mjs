@@ -2,8 +2,8 @@
 // budgets, four eyes, ETags, idempotency and payments.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, sql } from './helpers.mjs';
-import { procurementCast, program, purchaseOrder } from './fixtures.mjs';
+import { startServer, api, sql } from '../helpers.mjs';
+import { procurementCast, program, purchaseOrder } from '../fixtures.mjs';
 
 let srv;
 let cast;
@@ -270,7 +270,7 @@ test('vendors see only the orders sent to their own organisation', async () => {
   assert.ok(list.body.items.every((o) => o.vendor_id === cast.vendor.org.id && o.ordered_at && !('notes' in o)));
   assert.ok(list.body.items.some((o) => o.id === sent.id));
   // Another vendor sees nothing of it.
-  const other = await import('./fixtures.mjs').then((f) => f.person(srv.base, cast.admin, { email: 'rival@vendor2.example', kind: 'vendor', roles: ['vendor'] }));
+  const other = await import('../fixtures.mjs').then((f) => f.person(srv.base, cast.admin, { email: 'rival@vendor2.example', kind: 'vendor', roles: ['vendor'] }));
   assert.equal((await as(other).get(`/api/v1/purchase-orders/${sent.id}`)).status, 404);
   assert.equal((await as(other).get('/api/v1/purchase-orders')).body.items.length, 0);
   assert.equal((await v.post(`/api/v1/purchase-orders/${sent.id}/cancel`, { reason: 'nope' })).status, 403);

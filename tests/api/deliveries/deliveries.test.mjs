@@ -6,8 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { startServer, api, sql } from './helpers.mjs';
-import { person, procurementCast, program, purchaseOrder } from './fixtures.mjs';
+import { startServer, api, sql } from '../helpers.mjs';
+import { person, procurementCast, program, purchaseOrder } from '../fixtures.mjs';
 
 let srv;
 let cast;

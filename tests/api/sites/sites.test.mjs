@@ -2,9 +2,9 @@
 // do what. Capacity in use and utilisation are in allocations.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, login } from './helpers.mjs';
-import { person } from './fixtures.mjs';
-import { site, tenant } from './seed.mjs';
+import { startServer, api, login } from '../helpers.mjs';
+import { person } from '../fixtures.mjs';
+import { site, tenant } from '../seed.mjs';
 
 let srv;
 let admin;
