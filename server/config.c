@@ -46,6 +46,8 @@ int
 config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 {
 	unsigned long port, threads, body, upload, hours, cache, timeout, failures;
+	unsigned long body_mem, min_rate, grace, idle, exports;
+	static char upload_dir[4096];
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *migrate;
 
@@ -56,8 +58,14 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	    &threads, err, errlen) != 0 ||
 	    number(get, "REGISTRY_BODY_LIMIT", 1048576, 1024, 256UL << 20,
 	    &body, err, errlen) != 0 ||
-	    number(get, "REGISTRY_UPLOAD_LIMIT", 32UL << 20, 1024, 1024UL << 20,
+	    number(get, "REGISTRY_UPLOAD_LIMIT", 64UL << 20, 1024, 4096UL << 20,
 	    &upload, err, errlen) != 0 ||
+	    number(get, "REGISTRY_BODY_MEMORY_LIMIT", 64UL << 20, 1UL << 20, 16384UL << 20,
+	    &body_mem, err, errlen) != 0 ||
+	    number(get, "REGISTRY_BODY_MIN_RATE", 1024, 0, 1UL << 30, &min_rate, err, errlen) != 0 ||
+	    number(get, "REGISTRY_BODY_GRACE_SECONDS", 10, 1, 3600, &grace, err, errlen) != 0 ||
+	    number(get, "REGISTRY_CONNECTION_TIMEOUT", 30, 1, 3600, &idle, err, errlen) != 0 ||
+	    number(get, "REGISTRY_EXPORT_CONNECTIONS", 4, 1, 64, &exports, err, errlen) != 0 ||
 	    number(get, "REGISTRY_SESSION_HOURS", 12, 1, 24 * 30, &hours, err, errlen) != 0 ||
 	    number(get, "REGISTRY_SESSION_CACHE_SECONDS", 10, 0, 300, &cache, err, errlen) != 0 ||
 	    number(get, "REGISTRY_STATEMENT_TIMEOUT_MS", 15000, 100, 3600000,
@@ -75,9 +83,19 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	c->port = (unsigned)port;
 	c->database_url = text(get, "DATABASE_URL", NULL);
 	c->root = text(get, "REGISTRY_ROOT", ".");
+	c->upload_dir = text(get, "REGISTRY_UPLOAD_DIR", NULL);
+	if (c->upload_dir == NULL) {
+		snprintf(upload_dir, sizeof(upload_dir), "%s/var/uploads", c->root);
+		c->upload_dir = upload_dir;
+	}
 	c->threads = (unsigned)threads;
 	c->body_limit = body;
 	c->upload_limit = upload;
+	c->body_memory_limit = body_mem;
+	c->body_min_rate = (unsigned)min_rate;
+	c->body_grace_seconds = (unsigned)grace;
+	c->connection_timeout = (unsigned)idle;
+	c->export_connections = (unsigned)exports;
 	c->session_hours = (unsigned)hours;
 	c->session_cache_seconds = (unsigned)cache;
 	c->statement_timeout_ms = (unsigned)timeout;
@@ -104,7 +122,17 @@ config_usage(void)
 	    "  REGISTRY_THREADS                worker threads, each with one database\n"
 	    "                                  connection [2 x cores]\n"
 	    "  REGISTRY_BODY_LIMIT             largest request body in bytes [1048576]\n"
-	    "  REGISTRY_UPLOAD_LIMIT           largest CSV upload in bytes [33554432]\n"
+	    "  REGISTRY_UPLOAD_LIMIT           largest streamed upload (CSV files) in\n"
+	    "                                  bytes [67108864]\n"
+	    "  REGISTRY_UPLOAD_DIR             folder for uploads in flight, made 0700\n"
+	    "                                  [REGISTRY_ROOT/var/uploads]\n"
+	    "  REGISTRY_BODY_MEMORY_LIMIT      bytes of bodies held in memory by all\n"
+	    "                                  requests together; past it 503 [67108864]\n"
+	    "  REGISTRY_BODY_MIN_RATE          slowest body accepted, bytes/s [1024]\n"
+	    "  REGISTRY_BODY_GRACE_SECONDS     time before the rate counts [10]\n"
+	    "  REGISTRY_CONNECTION_TIMEOUT     seconds a connection may stay silent [30]\n"
+	    "  REGISTRY_EXPORT_CONNECTIONS     database connections for downloads in\n"
+	    "                                  flight; past them 503 [4]\n"
 	    "  REGISTRY_SESSION_HOURS          session lifetime [12]\n"
 	    "  REGISTRY_SESSION_CACHE_SECONDS  how long a checked session is trusted\n"
 	    "                                  without asking the database [10]\n"

@@ -13,7 +13,14 @@ struct config {
 	const char *root;            /* REGISTRY_ROOT: where sql/, static/, docs/ are */
 	unsigned threads;            /* REGISTRY_THREADS, default 2 x cores */
 	size_t body_limit;           /* REGISTRY_BODY_LIMIT bytes, default 1 MiB */
-	size_t upload_limit;         /* REGISTRY_UPLOAD_LIMIT bytes, default 32 MiB */
+	size_t upload_limit;         /* REGISTRY_UPLOAD_LIMIT bytes, default 64 MiB */
+	const char *upload_dir;      /* REGISTRY_UPLOAD_DIR, default <root>/var/uploads */
+	size_t body_memory_limit;    /* REGISTRY_BODY_MEMORY_LIMIT: bodies in memory, all
+	                              * requests together, default 64 MiB */
+	unsigned body_min_rate;      /* REGISTRY_BODY_MIN_RATE bytes/s, default 1024 */
+	unsigned body_grace_seconds; /* REGISTRY_BODY_GRACE_SECONDS before the rate counts, 10 */
+	unsigned connection_timeout; /* REGISTRY_CONNECTION_TIMEOUT seconds idle, default 30 */
+	unsigned export_connections; /* REGISTRY_EXPORT_CONNECTIONS, default 4 */
 	unsigned session_hours;      /* REGISTRY_SESSION_HOURS, default 12 */
 	unsigned session_cache_seconds; /* REGISTRY_SESSION_CACHE_SECONDS, default 10 */
 	unsigned statement_timeout_ms;  /* REGISTRY_STATEMENT_TIMEOUT_MS, default 15000 */

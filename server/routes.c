@@ -59,7 +59,7 @@ const struct route app_routes[] = {
 	{ "GET", "/api/v1/deliveries/:id", api_deliveries_get, STAFF | ROLE_VENDOR, 0 },
 	{ "GET", "/api/v1/deliveries/:id/units", api_deliveries_units, STAFF | ROLE_VENDOR, 0 },
 	{ "POST", "/api/v1/deliveries/:id/units", api_deliveries_upload, BUYERS | ROLE_VENDOR,
-	  ROUTE_UPLOAD },
+	  ROUTE_STREAM_BODY },
 	{ "POST", "/api/v1/deliveries/:id/receive", api_deliveries_receive, BUYERS, 0 },
 	{ "POST", "/api/v1/deliveries/:id/inspection", api_deliveries_inspection, BUYERS, 0 },
 	{ "GET", "/api/v1/assets", api_assets_list, STAFF, 0 },

@@ -56,17 +56,6 @@ admit_or_reply(struct req *r)
 	return 0;
 }
 
-size_t
-app_body_limit(const char *method, const char *path)
-{
-	struct route_match m;
-
-	if (router_match(app_routes, app_nroutes, method, path, &m) == 200 &&
-	    (m.route->flags & ROUTE_UPLOAD))
-		return config.upload_limit;
-	return config.body_limit;
-}
-
 /* SHA-256 of method, path and body, as a bytea parameter. */
 static void
 request_hash(const struct req *r, char out[67])
@@ -87,6 +76,8 @@ request_hash(const struct req *r, char out[67])
 	}
 	if (r->body != NULL)
 		crypto_hash_sha256_update(&st, (const unsigned char *)r->body, r->body_len);
+	if (r->upload.present)   /* a streamed body: its hash stands for it */
+		crypto_hash_sha256_update(&st, (const unsigned char *)r->upload.sha256, 64);
 	crypto_hash_sha256_final(&st, hash);
 	out[0] = '\\';
 	out[1] = 'x';
@@ -154,7 +145,7 @@ handle_idempotent(struct req *r)
 	r->match.route->handler(r);
 	if (r->db->in_tx)
 		db_rollback(r->db);
-	if (r->status >= 500 || r->reply_fd >= 0)
+	if (r->status >= 500 || r->reply_fd >= 0 || r->producer.read != NULL)
 		rc = db_idempotency_release(r->db, r->session.user_id, key);
 	else
 		rc = db_idempotency_store(r->db, r->session.user_id, key, r->status,
@@ -165,42 +156,57 @@ handle_idempotent(struct req *r)
 		    r->request_id, r->db->message);
 }
 
-void
-app_handle(struct req *r)
+static bool
+is_api(const char *path)
+{
+	return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/healthz") == 0 ||
+	    strcmp(path, "/readyz") == 0;
+}
+
+/* Everything that can be decided from the headers, before a byte of the
+ * body is accepted: route, database, session, roles. */
+int
+app_admit(struct req *r)
 {
 	int found;
 
-	if (strncmp(r->path, "/api/", 5) != 0 && strcmp(r->path, "/healthz") != 0 &&
-	    strcmp(r->path, "/readyz") != 0) {
+	if (!is_api(r->path)) {
 		if (is_write(r->method)) {
 			reply_problem(r, 405, "only GET and HEAD serve files");
 			reply_header(r, "Allow", "GET, HEAD");
-		} else {
-			api_static(r);
+			return -1;
 		}
-		return;
+		return 0;
 	}
 	found = router_match(app_routes, app_nroutes, r->method, r->path, &r->match);
 	if (found == 404) {
 		reply_problem(r, 404, "no such resource: %s", r->path);
-		return;
+		return -1;
 	}
 	if (found == 405) {
 		reply_problem(r, 405, "%s is not allowed here; allowed: %s", r->method,
 		    r->match.allow);
 		reply_header(r, "Allow", r->match.allow);
-		return;
+		return -1;
 	}
 	if (!(r->match.route->flags & ROUTE_NO_DB)) {
 		r->db = db_thread();
 		if (r->db == NULL) {
 			reply_problem(r, 503, "the database is not reachable; try again shortly");
 			reply_header(r, "Retry-After", "5");
-			return;
+			return -1;
 		}
 	}
-	if (admit_or_reply(r) != 0)
+	return admit_or_reply(r);
+}
+
+void
+app_handle(struct req *r)
+{
+	if (r->match.route == NULL) {
+		api_static(r);
 		return;
+	}
 	if (r->idempotency_key != NULL && r->signed_in && strcmp(r->method, "POST") == 0) {
 		handle_idempotent(r);
 		return;

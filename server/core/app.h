@@ -11,10 +11,13 @@
 extern const struct route app_routes[];
 extern const size_t app_nroutes;
 
-/* The largest body the route of method and path accepts. */
-size_t app_body_limit(const char *method, const char *path);
+/* First call, headers only: route, database, session, CSRF and role
+ * checks, so that no byte of a body is accepted from a client that may
+ * not send it. 0 when the body may come (r->match.route is the route, or
+ * NULL for a static file), -1 when r holds the refusal. */
+int app_admit(struct req *r);
 
-/* Handles r; on return r->status and the reply are set. */
+/* Last call, body received: the handler. On return the reply is set. */
 void app_handle(struct req *r);
 
 #endif

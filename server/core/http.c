@@ -3,17 +3,23 @@
  * Thread model: MHD's epoll thread pool, config.threads workers; each
  * request runs start to finish on one worker, which owns one database
  * connection (db.c). A request's struct req is made on its first call,
- * filled with the body on the next ones (under config.body_limit), handled
- * on the last, and freed when MHD reports the request complete. */
+ * when the session and the route's roles are checked before any body is
+ * accepted; the next calls bring the body, into memory (under the route's
+ * limit and a limit for all requests together) or into a file (routes
+ * with ROUTE_STREAM_BODY); the last call runs the handler; the request is
+ * freed, and its file removed, when MHD reports it complete. A reply is a
+ * buffer, a file, or a producer MHD pulls from as the client reads. */
 #include "core/http.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
 #include <unistd.h>
 #include <microhttpd.h>
 #include <sodium.h>
@@ -30,12 +36,19 @@ struct http_req {
 	struct req r;            /* first: what the handlers see */
 	struct timespec started;
 	bool too_large;
+	bool no_memory;          /* the bodies in flight passed their limit */
+	bool sink_failed;        /* the disk refused the streamed body */
 	bool first_done;
-	size_t cap;
+	size_t cap;              /* of r.body; counted in body_memory */
 	size_t limit;            /* body limit of the route */
+	uint64_t received;
+	bool to_file;
+	struct body_sink sink;
 };
 
 static struct MHD_Daemon *daemon_;
+/* Bytes of request bodies held in memory by all requests together. */
+static atomic_size_t body_memory;
 
 static char *
 header_dup(struct MHD_Connection *c, const char *name)
@@ -103,6 +116,7 @@ http_req_new(struct MHD_Connection *c, const char *url, const char *method)
 	if (h == NULL)
 		return NULL;
 	clock_gettime(CLOCK_MONOTONIC, &h->started);
+	h->sink.fd = -1;
 	r = &h->r;
 	r->reply_fd = -1;
 	r->method = method;
@@ -128,8 +142,8 @@ body_append(struct http_req *h, const char *data, size_t len)
 	struct req *r = &h->r;
 	char *grown;
 
-	if (h->too_large || r->body_len + len > h->limit) {
-		h->too_large = true;
+	if (h->too_large || h->no_memory || r->body_len + len > h->limit) {
+		h->too_large = !h->no_memory;
 		return;
 	}
 	if (r->body_len + len + 1 > h->cap) {
@@ -137,9 +151,16 @@ body_append(struct http_req *h, const char *data, size_t len)
 
 		while (cap < r->body_len + len + 1)
 			cap *= 2;
+		if (atomic_fetch_add(&body_memory, cap - h->cap) + cap - h->cap >
+		    config.body_memory_limit) {
+			atomic_fetch_sub(&body_memory, cap - h->cap);
+			h->no_memory = true;
+			return;
+		}
 		grown = realloc(r->body, cap);
 		if (grown == NULL) {
-			h->too_large = true;
+			atomic_fetch_sub(&body_memory, cap - h->cap);
+			h->no_memory = true;
 			return;
 		}
 		r->body = grown;
@@ -168,6 +189,47 @@ add_headers(struct MHD_Response *resp, const struct req *r)
 		MHD_add_response_header(resp, r->headers[i].key, r->headers[i].value);
 }
 
+static ssize_t
+producer_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct reply_producer *p = cls;
+	ssize_t n = p->read(p->cls, buf, max);
+
+	(void)pos;
+	if (n > 0)
+		return n;
+	return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+/* MHD is done with the response: the download ended or the client left. */
+static void
+producer_free(void *cls)
+{
+	struct reply_producer *p = cls;
+
+	p->release(p->cls);
+	free(p);
+}
+
+static struct MHD_Response *
+producer_response(struct req *r)
+{
+	struct reply_producer *p = malloc(sizeof(*p));
+	struct MHD_Response *resp;
+
+	if (p == NULL)
+		return NULL;
+	*p = r->producer;
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, producer_read,
+	    p, producer_free);
+	if (resp == NULL) {
+		free(p);
+		return NULL;
+	}
+	memset(&r->producer, 0, sizeof(r->producer));   /* MHD owns it now */
+	return resp;
+}
+
 /* Turns the reply in r into an MHD response: the one place that maps a
  * handler's result to MHD_YES / MHD_NO. */
 static enum MHD_Result
@@ -178,7 +240,9 @@ send_reply(struct MHD_Connection *c, struct req *r)
 
 	if (r->status == 0)
 		reply_problem(r, 500, "the request was not answered");
-	if (r->reply_fd >= 0) {
+	if (r->producer.read != NULL) {
+		resp = producer_response(r);
+	} else if (r->reply_fd >= 0) {
 		resp = MHD_create_response_from_fd(r->reply_fd_size, r->reply_fd);
 		if (resp != NULL)
 			r->reply_fd = -1;        /* MHD closes it */
@@ -196,12 +260,99 @@ send_reply(struct MHD_Connection *c, struct req *r)
 	return ret;
 }
 
+static double
+seconds_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/* First call: the headers. Refusals go out before the body is sent; with
+ * Expect: 100-continue the client then sends none of it. */
+static enum MHD_Result
+on_headers(struct MHD_Connection *c, struct http_req *h)
+{
+	struct req *r = &h->r;
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+	if (app_admit(r) != 0)
+		return send_reply(c, r);
+	h->to_file = r->match.route && (r->match.route->flags & ROUTE_STREAM_BODY);
+	h->limit = h->to_file ? config.upload_limit : config.body_limit;
+	if (cl != NULL && strtoull(cl, NULL, 10) > h->limit) {
+		reply_problem(r, 413, "the body is larger than the limit of %zu bytes", h->limit);
+		return send_reply(c, r);
+	}
+	if (h->to_file && stream_sink_open(&h->sink, config.upload_dir) != 0) {
+		fprintf(stderr, "registry: upload folder %s: %s\n", config.upload_dir,
+		    strerror(errno));
+		reply_problem(r, 503, "uploads cannot be stored just now; try again shortly");
+		reply_header(r, "Retry-After", "30");
+		return send_reply(c, r);
+	}
+	return MHD_YES;
+}
+
+/* Next calls: a piece of the body. MHD_NO drops a client that sends
+ * slower than config.body_min_rate once the grace time has passed. */
+static enum MHD_Result
+on_body(struct http_req *h, const char *data, size_t len)
+{
+	double elapsed = seconds_since(&h->started);
+
+	h->received += len;
+	if (elapsed > config.body_grace_seconds &&
+	    (double)h->received / elapsed < config.body_min_rate) {
+		fprintf(stderr, "registry: request %s: body at %.0f bytes/s, dropped\n",
+		    h->r.request_id, (double)h->received / elapsed);
+		return MHD_NO;
+	}
+	if (!h->to_file)
+		body_append(h, data, len);
+	else if (h->received > h->limit)
+		h->too_large = true;
+	else if (!h->too_large && !h->sink_failed &&
+	    stream_sink_write(&h->sink, data, len) != 0)
+		h->sink_failed = true;
+	return MHD_YES;
+}
+
+/* Last call: the whole body is in; answer. */
+static enum MHD_Result
+on_complete_body(struct MHD_Connection *c, struct http_req *h)
+{
+	struct req *r = &h->r;
+
+	if (h->too_large) {
+		reply_problem(r, 413, "the body is larger than the limit of %zu bytes", h->limit);
+	} else if (h->no_memory) {
+		reply_problem(r, 503, "the server is receiving too much at once; try again shortly");
+		reply_header(r, "Retry-After", "5");
+	} else if (h->sink_failed) {
+		reply_problem(r, 503, "the upload could not be stored; try again shortly");
+		reply_header(r, "Retry-After", "30");
+	} else {
+		if (h->to_file) {
+			stream_sink_finish(&h->sink);
+			r->upload.present = true;
+			r->upload.path = h->sink.path;
+			r->upload.size = h->sink.size;
+			r->upload.sha256 = h->sink.sha256;
+		}
+		app_handle(r);
+	}
+	return send_reply(c, r);
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
     const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
 	struct http_req *h = *con_cls;
-	const char *cl;
+	enum MHD_Result ret;
 
 	(void)cls;
 	(void)version;
@@ -210,32 +361,23 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		if (h == NULL)
 			return MHD_NO;
 		*con_cls = h;
-		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-		    MHD_HTTP_HEADER_CONTENT_LENGTH);
-		h->limit = app_body_limit(method, url);
-		/* Refused before the body is sent (Expect: 100-continue). */
-		if (cl != NULL && strtoull(cl, NULL, 10) > h->limit) {
-			h->too_large = true;
-			reply_problem(&h->r, 413, "the body is larger than the limit of %zu bytes",
-			    h->limit);
-			return send_reply(c, &h->r);
-		}
-		return MHD_YES;
+		h->first_done = false;
+		ret = on_headers(c, h);
+		if (h->r.status != 0)
+			h->first_done = true;    /* answered: the body is never read */
+		return ret;
 	}
-	if (*upload_data_size != 0) {
-		body_append(h, upload_data, *upload_data_size);
+	if (h->first_done) {
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (h->first_done)
-		return MHD_YES;
+	if (*upload_data_size != 0) {
+		ret = on_body(h, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return ret;
+	}
 	h->first_done = true;
-	if (h->too_large)
-		reply_problem(&h->r, 413, "the body is larger than the limit of %zu bytes",
-		    h->limit);
-	else
-		app_handle(&h->r);
-	return send_reply(c, &h->r);
+	return on_complete_body(c, h);
 }
 
 static void
@@ -243,19 +385,16 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
 	struct http_req *h = *con_cls;
-	struct timespec now;
-	double ms;
 
 	(void)cls;
 	(void)c;
-	(void)toe;
 	if (h == NULL)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (double)(now.tv_sec - h->started.tv_sec) * 1e3 +
-	    (double)(now.tv_nsec - h->started.tv_nsec) / 1e6;
-	fprintf(stderr, "%s %s %d %.1fms id=%s\n", h->r.method, h->r.path, h->r.status, ms,
-	    h->r.request_id);
+	fprintf(stderr, "%s %s %d %.1fms id=%s%s\n", h->r.method, h->r.path, h->r.status,
+	    seconds_since(&h->started) * 1e3, h->r.request_id,
+	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
+	stream_sink_discard(&h->sink);
+	atomic_fetch_sub(&body_memory, h->cap);
 	req_release(&h->r);
 	free(h);
 	*con_cls = NULL;
@@ -269,6 +408,11 @@ http_start(void)
 	const struct sockaddr *sa;
 	const union MHD_DaemonInfo *info;
 
+	if (stream_dir_prepare(config.upload_dir) != 0) {
+		fprintf(stderr, "registry: upload folder %s: %s\n", config.upload_dir,
+		    strerror(errno));
+		return -1;
+	}
 	memset(&a4, 0, sizeof(a4));
 	memset(&a6, 0, sizeof(a6));
 	if (inet_pton(AF_INET, config.bind, &a4.sin_addr) == 1) {
@@ -289,7 +433,7 @@ http_start(void)
 	    (uint16_t)config.port, NULL, NULL, on_request, NULL,
 	    MHD_OPTION_SOCK_ADDR, sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, config.threads,
-	    MHD_OPTION_CONNECTION_TIMEOUT, 30U,
+	    MHD_OPTION_CONNECTION_TIMEOUT, config.connection_timeout,
 	    MHD_OPTION_CONNECTION_LIMIT, 1000U,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 200U,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,

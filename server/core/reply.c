@@ -70,6 +70,9 @@ reply_reset(struct req *r)
 	if (r->reply_fd >= 0)
 		close(r->reply_fd);
 	r->reply_fd = -1;
+	if (r->producer.release != NULL)
+		r->producer.release(r->producer.cls);
+	memset(&r->producer, 0, sizeof(r->producer));
 }
 
 static void
@@ -176,6 +179,15 @@ reply_file(struct req *r, int fd, size_t size, const char *type)
 	r->reply_fd_size = size;
 	r->reply_type = type;
 	r->status = 200;
+}
+
+void
+reply_stream(struct req *r, int status, const char *type, const struct reply_producer *p)
+{
+	reply_reset(r);
+	r->producer = *p;
+	r->reply_type = type;
+	r->status = status;
 }
 
 int

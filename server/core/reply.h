@@ -32,6 +32,11 @@ void reply_invalid(struct req *r, json_t *errors, const char *detail);
 /* A file, already opened; steals fd. */
 void reply_file(struct req *r, int fd, size_t size, const char *type);
 
+/* A reply pulled from a producer as the client reads it (exports). Takes
+ * over p->cls: release() runs once whatever happens. */
+void reply_stream(struct req *r, int status, const char *type,
+    const struct reply_producer *p);
+
 /* Adds a header to the reply; both strings are copied. Returns -1 when
  * the header table is full. */
 int reply_header(struct req *r, const char *name, const char *value);

@@ -39,6 +39,8 @@ req_release(struct req *r)
 	free(r->reply_body);
 	if (r->reply_fd >= 0)
 		close(r->reply_fd);
+	if (r->producer.release != NULL)
+		r->producer.release(r->producer.cls);
 	for (i = 0; i < r->nquery; i++) {
 		free(r->query[i].key);
 		free(r->query[i].value);

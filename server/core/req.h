@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/router.h"
+#include "core/stream.h"
 #include "lib/roles.h"
 
 #define REQ_MAX_QUERY 24
@@ -35,6 +36,14 @@ struct req {
 	char *idempotency_key;
 	char *body;              /* NUL-terminated; body_len excludes the NUL */
 	size_t body_len;
+	/* Routes with ROUTE_STREAM_BODY get their body as a file instead:
+	 * removed when the request ends, whatever happens. */
+	struct {
+		bool present;
+		const char *path;    /* borrowed from http.c's sink */
+		uint64_t size;
+		const char *sha256;  /* hex */
+	} upload;
 	size_t nquery;
 	struct kv query[REQ_MAX_QUERY];
 	bool query_overflow;
@@ -50,6 +59,7 @@ struct req {
 	const char *reply_type;  /* static string */
 	int reply_fd;            /* a file to send instead of reply_body, or -1 */
 	size_t reply_fd_size;
+	struct reply_producer producer;  /* a reply pulled piece by piece; owned */
 	size_t nheaders;
 	struct kv headers[REQ_MAX_HEADERS];
 };

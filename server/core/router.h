@@ -12,8 +12,9 @@ struct req;
 
 /* Route flags. Without ROUTE_PUBLIC a route needs a session. */
 #define ROUTE_PUBLIC 0x1u
-/* The body may be as large as config.upload_limit (CSV uploads). */
-#define ROUTE_UPLOAD 0x2u
+/* The body streams to a temporary file, hashed on the way, up to
+ * config.upload_limit (uploads): the handler reads r->upload. */
+#define ROUTE_STREAM_BODY 0x2u
 /* Answered without a database connection (health, the document). */
 #define ROUTE_NO_DB 0x4u
 

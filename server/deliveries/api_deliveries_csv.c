@@ -22,6 +22,7 @@
 /* Enough for an upload of the programme's largest deliveries; a larger
  * file is split, so that one statement stays well inside its timeout. */
 #define UPLOAD_MAX_ROWS 100000
+#define TOO_MANY_ROWS "the file has more than 100,000 rows; upload it in parts"
 
 /* Whether a header cell names column (spaces and case aside). */
 static bool
@@ -114,8 +115,7 @@ upload_rows_or_reply(struct req *r, const struct csv *csv)
 		if (csv_blank(csv, rec))
 			continue;
 		if (json_array_size(rows) == UPLOAD_MAX_ROWS) {
-			row_error_reply(r, csv->records[rec].line, "the file has more than 100,000 "
-			    "rows; upload it in parts");
+			row_error_reply(r, csv->records[rec].line, TOO_MANY_ROWS);
 			json_decref(rows);
 			return NULL;
 		}
@@ -205,6 +205,30 @@ csv_type_or_reply(struct req *r)
 	return -1;
 }
 
+/* The uploaded file's text, after counting its lines on disk: a file of
+ * more rows than one upload takes is refused without being read in. */
+static char *
+upload_text_or_reply(struct req *r)
+{
+	uint64_t lines;
+	char *text;
+
+	if (stream_file_lines(r->upload.path, UPLOAD_MAX_ROWS + 2, &lines) != 0) {
+		reply_problem(r, 503, "the upload could not be read back; try again shortly");
+		return NULL;
+	}
+	if (lines > UPLOAD_MAX_ROWS + 1) {
+		/* Serials and models hold no line breaks: lines are rows. */
+		row_error_reply(r, UPLOAD_MAX_ROWS + 2, TOO_MANY_ROWS);
+		return NULL;
+	}
+	if (stream_file_read(r->upload.path, r->upload.size, &text) != 0) {
+		reply_problem(r, 503, "the upload could not be read back; try again shortly");
+		return NULL;
+	}
+	return text;
+}
+
 static void
 counts_reply(struct req *r, const struct dlv_work *w)
 {
@@ -217,10 +241,11 @@ counts_reply(struct req *r, const struct dlv_work *w)
 		reply_header(r, "Location", location);
 	}
 	reply_json_steal(r, w->write && received > 0 ? 201 : 200,
-	    json_pack("{s:I, s:b, s:I, s:O, s:O}", "delivery_id", (json_int_t)w->id,
+	    json_pack("{s:I, s:b, s:I, s:O, s:O, s:{s:I, s:s}}", "delivery_id", (json_int_t)w->id,
 	    "dry_run", !w->write, "received", received,
 	    "already_registered", json_object_get(w->result, "already_registered"),
-	    "total_rows", json_object_get(w->result, "total_rows")));
+	    "total_rows", json_object_get(w->result, "total_rows"),
+	    "file", "bytes", (json_int_t)r->upload.size, "sha256", r->upload.sha256));
 }
 
 /* POST /api/v1/deliveries/:id/units[?dry_run=true] */
@@ -229,14 +254,17 @@ api_deliveries_upload(struct req *r)
 {
 	static const char *const known[] = { "dry_run", NULL };
 	struct dlv_work w = { 0 };
-	struct csv csv;
+	struct csv csv = { 0 };
 	const char *dry;
+	char *text = NULL;
 
 	if (validate_param_id_or_reply(r, "id", &w.id) != 0 ||
 	    validate_query_known_or_reply(r, known) != 0 ||
 	    validate_query_bool_or_reply(r, "dry_run", &dry) != 0 || csv_type_or_reply(r) != 0)
 		return;
-	if (csv_parse(&csv, r->body ? r->body : "", r->body_len) != 0) {
+	if ((text = upload_text_or_reply(r)) == NULL)
+		goto out;
+	if (csv_parse(&csv, text, r->upload.size) != 0) {
 		row_error_reply(r, csv.error_line, csv.error);
 		goto out;
 	}
@@ -254,6 +282,7 @@ api_deliveries_upload(struct req *r)
 	else
 		counts_reply(r, &w);
 out:
+	free(text);
 	csv_free(&csv);
 	dlv_work_free(&w);
 }

@@ -3,6 +3,8 @@
 // process on a loopback port the kernel chose.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +51,7 @@ export function cli(db, args, env = {}) {
 // fresh database unless one is given. Resolves once the server says where
 // it listens.
 export async function startServer({ db = createDatabase(), env = {} } = {}) {
+  const uploads = mkdtempSync(path.join(os.tmpdir(), 'registry-uploads-'));
   const child = spawn(need('REGISTRY_BIN'), ['serve'], {
     cwd: ROOT,
     env: {
@@ -58,6 +61,7 @@ export async function startServer({ db = createDatabase(), env = {} } = {}) {
       REGISTRY_ADMIN_PASSWORD: ADMIN_PASSWORD,
       REGISTRY_BIND: '127.0.0.1',
       PORT: '0',
+      REGISTRY_UPLOAD_DIR: uploads,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -78,6 +82,7 @@ export async function startServer({ db = createDatabase(), env = {} } = {}) {
   return {
     base,
     db,
+    uploads,
     log: () => log,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;

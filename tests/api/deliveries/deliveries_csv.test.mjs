@@ -3,6 +3,7 @@
 // re-uploads that change nothing, who may upload when, and a large file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { startServer, api, sql } from '../helpers.mjs';
 import { procurementCast, program, purchaseOrder } from '../fixtures.mjs';
 
@@ -25,6 +26,8 @@ const upload = (who, id, text, { query = '', type = 'text/csv', accept } = {}) =
   api(srv.base, 'POST', `/api/v1/deliveries/${id}/units${query}`, {
     token: who.token ?? who, raw: text, headers: { 'content-type': type, ...(accept ? { accept } : {}) },
   });
+// What the server says it received: the file's size and SHA-256, taken as it streamed to disk.
+const fileOf = (text) => ({ bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') });
 const csv = (rows, header = 'serial,model') => [header, ...rows.map((r) => r.join(','))].join('\r\n') + '\r\n';
 
 // An ordered PO of cast.vendor with lines {model: quantity}, and an empty
@@ -45,7 +48,7 @@ test('an upload registers every row; the same file again changes nothing', async
   const file = '\ufeff' + csv(rows, 'Serial, Model') + '\r\n';
   const r = await upload(cast.officer, d.id, file);
   assert.equal(r.status, 201, JSON.stringify(r.body));
-  assert.deepEqual(r.body, { delivery_id: d.id, dry_run: false, received: 4, already_registered: 0, total_rows: 4 });
+  assert.deepEqual(r.body, { delivery_id: d.id, dry_run: false, received: 4, already_registered: 0, total_rows: 4, file: fileOf(file) });
   assert.equal(r.headers.get('location'), `/api/v1/deliveries/${d.id}/units`);
   assert.deepEqual(sql(srv.db, `SELECT u.serial, g.model FROM delivery_units u
       JOIN purchase_order_lines l ON l.id = u.purchase_order_line_id JOIN gpu_models g ON g.id = l.gpu_model_id
@@ -53,9 +56,10 @@ test('an upload registers every row; the same file again changes nothing', async
   ['CSV-A-001|H100', 'CSV-A-002|H100', 'CSV-A-003|A100', 'CSV-A-004|A100']);
   const events = count('audit_events', "table_name = 'delivery_units'");
 
-  const again = await upload(cast.officer, d.id, file.toLowerCase().replace('\ufeff', ''));
+  const lower = file.toLowerCase().replace('\ufeff', '');
+  const again = await upload(cast.officer, d.id, lower);
   assert.equal(again.status, 200);
-  assert.deepEqual(again.body, { delivery_id: d.id, dry_run: false, received: 0, already_registered: 4, total_rows: 4 });
+  assert.deepEqual(again.body, { delivery_id: d.id, dry_run: false, received: 0, already_registered: 4, total_rows: 4, file: fileOf(lower) });
   assert.equal(count('delivery_units', `delivery_id = ${d.id}`), 4);
   assert.equal(count('audit_events', "table_name = 'delivery_units'"), events, 'nothing was written');
 
@@ -116,7 +120,7 @@ test('a dry run checks everything and writes nothing', async () => {
   const events = count('audit_events', 'true');
   const dry = await upload(cast.officer, d.id, good, { query: '?dry_run=true' });
   assert.equal(dry.status, 200);
-  assert.deepEqual(dry.body, { delivery_id: d.id, dry_run: true, received: 2, already_registered: 0, total_rows: 2 });
+  assert.deepEqual(dry.body, { delivery_id: d.id, dry_run: true, received: 2, already_registered: 0, total_rows: 2, file: fileOf(good) });
   const bad = await upload(cast.officer, d.id, csv([['CSV-C-001', 'B200'], ['CSV-C-002', 'B200'], ['CSV-C-003', 'B200']]),
     { query: '?dry_run=true' });
   assert.equal(bad.status, 422);

@@ -1,0 +1,150 @@
+/* stream.c -- the body sink's file and hash, and small file readers. */
+#include "core/stream.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SINK_PREFIX "body-"
+
+int
+stream_dir_prepare(const char *dir)
+{
+	DIR *d;
+	struct dirent *e;
+	char path[1024];
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return -1;
+	if (chmod(dir, 0700) != 0 || (d = opendir(dir)) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, SINK_PREFIX, strlen(SINK_PREFIX)) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	return 0;
+}
+
+int
+stream_sink_open(struct body_sink *s, const char *dir)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	if ((size_t)snprintf(s->path, sizeof(s->path), "%s/" SINK_PREFIX "XXXXXX", dir) >=
+	    sizeof(s->path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	s->fd = mkostemp(s->path, O_CLOEXEC);       /* 0600 */
+	if (s->fd < 0)
+		return -1;
+	crypto_hash_sha256_init(&s->sha);
+	return 0;
+}
+
+int
+stream_sink_write(struct body_sink *s, const char *data, size_t len)
+{
+	ssize_t n;
+
+	crypto_hash_sha256_update(&s->sha, (const unsigned char *)data, len);
+	while (len > 0) {
+		n = write(s->fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+		s->size += (uint64_t)n;
+	}
+	return 0;
+}
+
+void
+stream_sink_finish(struct body_sink *s)
+{
+	unsigned char hash[32];
+
+	crypto_hash_sha256_final(&s->sha, hash);
+	sodium_bin2hex(s->sha256, sizeof(s->sha256), hash, sizeof(hash));
+}
+
+void
+stream_sink_discard(struct body_sink *s)
+{
+	if (s->fd < 0)
+		return;
+	close(s->fd);
+	unlink(s->path);
+	s->fd = -1;
+}
+
+int
+stream_file_lines(const char *path, uint64_t max, uint64_t *lines)
+{
+	char buf[65536];
+	ssize_t n, i;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1;
+	bool cr = false;
+
+	*lines = 0;
+	if (fd < 0)
+		return -1;
+	while (*lines <= max && (n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto out;
+		for (i = 0; i < n; i++) {
+			if (buf[i] == '\n' && !cr)
+				(*lines)++;
+			else if (buf[i] == '\r')
+				(*lines)++;
+			cr = buf[i] == '\r';
+		}
+	}
+	rc = 0;
+out:
+	close(fd);
+	return rc;
+}
+
+int
+stream_file_read(const char *path, size_t size, char **out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1;
+	char *buf = NULL;
+	size_t got = 0;
+	ssize_t n;
+
+	*out = NULL;
+	if (fd < 0)
+		return -1;
+	if ((buf = malloc(size + 1)) == NULL)
+		goto out;
+	while (got < size) {
+		n = read(fd, buf + got, size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto out;
+		got += (size_t)n;
+	}
+	buf[size] = '\0';
+	*out = buf;
+	buf = NULL;
+	rc = 0;
+out:
+	free(buf);
+	close(fd);
+	return rc;
+}
