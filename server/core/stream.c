@@ -12,6 +12,29 @@
 
 #define SINK_PREFIX "body-"
 
+/* mkdir -p: the folders above the last are the project's own (var/ also
+ * holds the database), 0755; the last is 0700. */
+static int
+mkdir_parents(const char *dir)
+{
+	char path[1024];
+	char *p;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s", dir) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(path, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
 int
 stream_dir_prepare(const char *dir)
 {
@@ -19,7 +42,7 @@ stream_dir_prepare(const char *dir)
 	struct dirent *e;
 	char path[1024];
 
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+	if (mkdir_parents(dir) != 0)
 		return -1;
 	if (chmod(dir, 0700) != 0 || (d = opendir(dir)) == NULL)
 		return -1;

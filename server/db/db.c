@@ -119,6 +119,28 @@ db_open(const char *conninfo)
 	return connect_new(conninfo, true);
 }
 
+struct db *
+db_open_export(const char *conninfo)
+{
+	struct db *db = connect_new(conninfo, true);
+	PGresult *res;
+
+	if (db == NULL)
+		return NULL;
+	/* A download lasts as long as its client reads; a client that stops
+	 * is dropped by the HTTP layer's timeout, which cancels the query. */
+	res = PQexec(db->conn, "SET statement_timeout = 0;"
+	    " SET application_name = 'registry-export'");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		fprintf(stderr, "registry: download connection: %s", PQerrorMessage(db->conn));
+		PQclear(res);
+		db_close(db);
+		return NULL;
+	}
+	PQclear(res);
+	return db;
+}
+
 void
 db_close(struct db *db)
 {

@@ -47,6 +47,10 @@ void db_thread_close(void);
 struct db *db_open(const char *conninfo);
 void db_close(struct db *db);
 
+/* The same, for downloads (db/rows.c): no statement timeout, and named
+ * registry-export in pg_stat_activity. */
+struct db *db_open_export(const char *conninfo);
+
 /* Runs a prepared statement. Returns the result (caller PQclear()s) or
  * NULL with db->sqlstate and db->message set. Outside a transaction a
  * broken connection is reset and the statement tried once more. */

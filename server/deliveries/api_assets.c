@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/export.h"
 #include "deliveries/db_assets.h"
 
 static const char *const statuses[] = {
@@ -46,6 +47,25 @@ id_filters_or_reply(struct req *r, struct asset_filter *f)
 	return 0;
 }
 
+/* The whole filtered register as CSV, streamed as the client reads it. */
+static void
+assets_csv_reply(struct req *r, const struct asset_filter *f)
+{
+	static const char *const header[] = { ASSET_CSV_COLUMNS };
+	struct db_rows *rows;
+	int rc;
+
+	if (req_query(r, "limit") != NULL || req_query(r, "cursor") != NULL) {
+		reply_problem(r, 400, "limit and cursor page the JSON list; a CSV download is "
+		    "the whole filtered register: leave them out");
+		return;
+	}
+	if ((rc = db_assets_export(f, &rows)) != 0)
+		export_refused_reply(r, rc);
+	else
+		export_csv_reply(r, "assets.csv", header, NFIELDS(header), rows);
+}
+
 /* GET /api/v1/assets */
 void
 api_assets_list(struct req *r)
@@ -65,6 +85,10 @@ api_assets_list(struct req *r)
 	f.serial = req_query(r, "serial");
 	if (f.serial != NULL && (*f.serial == '\0' || strlen(f.serial) > 64)) {
 		reply_problem(r, 400, "query parameter serial must be 1 to 64 characters");
+		return;
+	}
+	if (export_wants_csv(r)) {
+		assets_csv_reply(r, &f);
 		return;
 	}
 	f.limit++;

@@ -12,6 +12,8 @@
  * answers a page in under a millisecond (docs/ARCHITECTURE.md). */
 #include "deliveries/db_assets.h"
 
+#include <stdio.h>
+
 #include "db/db_stmts.h"
 
 #define ASSET_JSON \
@@ -43,8 +45,30 @@
 	"   AND ($10::bigint IS NULL OR a.purchase_order_id = $10::bigint)" \
 	" ORDER BY a.id LIMIT $2"
 
+/* The whole filtered register for a download, one row a GPU, in the
+ * columns of ASSET_CSV_COLUMNS (db_assets.h); $1-$8 as $3-$10 above. */
+#define ASSET_EXPORT \
+	"SELECT a.id, a.serial, g.manufacturer, g.model, a.status, a.status_reason," \
+	"       a.warranty_ends_on, a.site_id, s.name, a.tenant_id, t.name," \
+	"       a.program_id, a.vendor_id, v.name, a.purchase_order_id, p.reference," \
+	"       a.delivery_id, to_char(a.accepted_at AT TIME ZONE 'Asia/Seoul'," \
+	"                              'YYYY-MM-DD\"T\"HH24:MI:SS+09:00')" \
+	ASSET_FROM " JOIN organizations v ON v.id = a.vendor_id" \
+	" LEFT JOIN sites s ON s.id = a.site_id" \
+	" LEFT JOIN organizations t ON t.id = a.tenant_id" \
+	" WHERE ($1::text IS NULL OR upper(a.serial) = upper($1::text))" \
+	"   AND ($2::bigint IS NULL OR a.gpu_model_id = $2::bigint)" \
+	"   AND ($3::asset_status IS NULL OR a.status = $3::asset_status)" \
+	"   AND ($4::bigint IS NULL OR a.site_id = $4::bigint)" \
+	"   AND ($5::bigint IS NULL OR a.tenant_id = $5::bigint)" \
+	"   AND ($6::bigint IS NULL OR a.vendor_id = $6::bigint)" \
+	"   AND ($7::bigint IS NULL OR a.program_id = $7::bigint)" \
+	"   AND ($8::bigint IS NULL OR a.purchase_order_id = $8::bigint)" \
+	" ORDER BY a.id"
+
 const struct db_stmt db_assets_stmts[] = {
 	{ "asset_list", ASSET_LIST, 10 },
+	{ "asset_export", ASSET_EXPORT, 8 },
 	{ "asset_get",
 	  "SELECT (" ASSET_JSON "::jsonb || jsonb_build_object('manufacturer', g.manufacturer,"
 	  "        'vendor_name', v.name, 'tenant_name', t.name,"
@@ -93,6 +117,19 @@ db_assets_list(struct db *db, const struct asset_filter *f, json_t **rows)
 	    f->program_id, f->purchase_order_id };
 
 	return db_json_rows(db, "asset_list", 10, p, rows);
+}
+
+int
+db_assets_export(const struct asset_filter *f, struct db_rows **rows)
+{
+	const char *p[8] = { f->serial, f->gpu_model_id, f->status, f->site_id,
+	    f->tenant_id, f->vendor_id, f->program_id, f->purchase_order_id };
+	char err[256];
+	int rc = db_rows_open("asset_export", 8, p, rows, err, sizeof(err));
+
+	if (rc < 0)
+		fprintf(stderr, "registry: asset export: %s\n", err);
+	return rc;
 }
 
 int

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "db/db.h"
+#include "db/rows.h"
 
 /* Filters of the list; NULL = any. Numbers are validated ids as text. */
 struct asset_filter {
@@ -23,6 +24,18 @@ struct asset_filter {
 };
 
 int db_assets_list(struct db *db, const struct asset_filter *f, json_t **rows);
+
+/* The columns of a download of the register, in the order of its rows. */
+#define ASSET_CSV_COLUMNS \
+	"id", "serial", "manufacturer", "model", "status", "status_reason", \
+	"warranty_ends_on", "site_id", "site_name", "tenant_id", "tenant_name", \
+	"program_id", "vendor_id", "vendor_name", "purchase_order_id", \
+	"purchase_order_reference", "delivery_id", "accepted_at"
+
+/* The whole register under f's filters (its cursor and limit aside), as
+ * rows for a download. 0, 1 when every download connection is busy, -1
+ * when the database failed (db_rows_open). */
+int db_assets_export(const struct asset_filter *f, struct db_rows **rows);
 
 /* *asset is NULL when there is none. */
 int db_assets_get(struct db *db, int64_t id, json_t **asset);

@@ -200,19 +200,14 @@ put(struct csv_out *o, const char *s, size_t n)
 	o->buf[o->len] = '\0';
 }
 
-/* Quoted when it holds a separator, a quote or a line break, or starts or
- * ends with a space a spreadsheet would drop. */
+/* "prefix s", with the quotes of s doubled. */
 static void
-put_field(struct csv_out *o, const char *s)
+put_quoted(struct csv_out *o, const char *prefix, const char *s)
 {
-	size_t n = strlen(s);
 	const char *q;
 
-	if (n == 0 || (strpbrk(s, ",\"\r\n") == NULL && s[0] != ' ' && s[n - 1] != ' ')) {
-		put(o, s, n);
-		return;
-	}
 	put(o, "\"", 1);
+	put(o, prefix, strlen(prefix));
 	while ((q = strchr(s, '"')) != NULL) {
 		put(o, s, (size_t)(q - s) + 1);
 		put(o, "\"", 1);
@@ -220,6 +215,29 @@ put_field(struct csv_out *o, const char *s)
 	}
 	put(o, s, strlen(s));
 	put(o, "\"", 1);
+}
+
+/* Quoted when it holds a separator, a quote or a line break, or starts or
+ * ends with a space a spreadsheet would drop. A spreadsheet runs a cell
+ * that begins like a formula: with neutralise, such a cell is written as
+ * text behind an apostrophe (OWASP's advice on CSV injection). */
+static void
+put_field(struct csv_out *o, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (o->neutralise && n > 0 && strchr("=+-@\t\r", s[0]) != NULL)
+		put_quoted(o, "'", s);
+	else if (n == 0 || (strpbrk(s, ",\"\r\n") == NULL && s[0] != ' ' && s[n - 1] != ' '))
+		put(o, s, n);
+	else
+		put_quoted(o, "", s);
+}
+
+void
+csv_out_text(struct csv_out *o, const char *s, size_t n)
+{
+	put(o, s, n);
 }
 
 void

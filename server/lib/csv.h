@@ -42,11 +42,15 @@ struct csv_out {
 	char *buf;               /* NUL-terminated; owned */
 	size_t len, cap;
 	bool failed;
+	bool neutralise;         /* cells beginning = + - @ tab CR become text */
 };
 
 /* Appends one record of n fields (NULL writes an empty field), quoting
  * where RFC 4180 needs it, ending with CRLF. */
 void csv_out_row(struct csv_out *o, const char *const *fields, size_t n);
+
+/* Appends raw text (a byte order mark). */
+void csv_out_text(struct csv_out *o, const char *s, size_t n);
 
 void csv_out_free(struct csv_out *o);
 

@@ -83,6 +83,7 @@ export async function startServer({ db = createDatabase(), env = {} } = {}) {
     base,
     db,
     uploads,
+    pid: child.pid,
     log: () => log,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;

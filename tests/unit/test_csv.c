@@ -148,6 +148,26 @@ test_many_rows(void)
 	csv_out_free(&o);
 }
 
+/* Cells a spreadsheet would run as formulas become text; the rest, and
+ * every cell of a writer that does not ask for it, are written as given. */
+static void
+test_writer_neutralises_formulas(void)
+{
+	const char *row[] = { "=1+2", "+1", "-5", "@SUM(A1)", "\tx", "\rx", "a=b", "",
+	    "=\"q\",x" };
+	struct csv_out o = { 0 };
+	struct csv_out plain = { 0 };
+
+	o.neutralise = true;
+	csv_out_row(&o, row, 9);
+	CHECK_STR(o.buf, "\"'=1+2\",\"'+1\",\"'-5\",\"'@SUM(A1)\",\"'\tx\",\"'\rx\",a=b,,"
+	    "\"'=\"\"q\"\",x\"\r\n");
+	csv_out_row(&plain, row, 4);
+	CHECK_STR(plain.buf, "=1+2,+1,-5,@SUM(A1)\r\n");
+	csv_out_free(&o);
+	csv_out_free(&plain);
+}
+
 int
 main(void)
 {
@@ -159,5 +179,6 @@ main(void)
 	RUN(test_errors_name_the_line);
 	RUN(test_writer_quotes_what_needs_it);
 	RUN(test_many_rows);
+	RUN(test_writer_neutralises_formulas);
 	return UNIT_DONE();
 }
