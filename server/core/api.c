@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/cursor.h"
+#include "log.h"
 
 /* Constraint names (sql/) and what to tell a person about them. */
 static const struct {
@@ -97,7 +98,7 @@ api_db_error(struct req *r)
 		reply_problem(r, 503, "the database is not answering; try again shortly");
 		reply_header(r, "Retry-After", "5");
 	} else if (status == 500) {
-		fprintf(stderr, "registry: request %s: database error %s: %s\n",
+		log_warn("request %s: database error %s: %s\n",
 		    r->request_id, db->sqlstate, db->message);
 		reply_problem(r, 500, "internal error; quote request id %s", r->request_id);
 	} else {

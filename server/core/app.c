@@ -13,6 +13,7 @@
 #include "db/db.h"
 #include "db/db_idempotency.h"
 #include "core/reply.h"
+#include "log.h"
 
 static bool
 is_write(const char *method)
@@ -152,7 +153,7 @@ handle_idempotent(struct req *r)
 		    r->reply_type, r->reply_body ? r->reply_body : "",
 		    reply_header_value(r, "Location"), reply_header_value(r, "ETag"));
 	if (rc != 0)
-		fprintf(stderr, "registry: request %s: idempotency record: %s\n",
+		log_warn("request %s: idempotency record: %s\n",
 		    r->request_id, r->db->message);
 }
 

@@ -27,6 +27,8 @@
 #include "core/app.h"
 #include "config.h"
 #include "core/reply.h"
+#include "lib/utf8.h"
+#include "log.h"
 
 #define CSP "default-src 'self'; script-src 'self'; style-src 'self'; " \
 	"img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; " \
@@ -39,6 +41,7 @@ struct http_req {
 	bool no_memory;          /* the bodies in flight passed their limit */
 	bool sink_failed;        /* the disk refused the streamed body */
 	bool first_done;
+	bool refused;            /* answered from the headers; sent on the last call */
 	size_t cap;              /* of r.body; counted in body_memory */
 	size_t limit;            /* body limit of the route */
 	uint64_t received;
@@ -269,8 +272,76 @@ seconds_since(const struct timespec *t)
 	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
 }
 
-/* First call: the headers. Refusals go out before the body is sent; with
- * Expect: 100-continue the client then sends none of it. */
+/* MHD's own warnings (a refused connection over the per-address limit,
+ * say) go through the rate-limited log. */
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	log_vwarn(fmt, ap);
+}
+
+static size_t
+unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return utf8_percent_decode(s, false);
+}
+
+static enum MHD_Result
+header_utf8(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	const char **bad = cls;
+
+	(void)kind;
+	if (!utf8_valid(key) || (value != NULL && !utf8_valid(value))) {
+		*bad = key;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+/* Text the handlers and the logs see must be UTF-8: a path, query
+ * parameter or header that is not (or holds an encoded NUL) is a 400. */
+static int
+utf8_or_reply(struct MHD_Connection *c, struct req *r)
+{
+	const char *bad = NULL;
+	size_t i;
+
+	if (!utf8_valid(r->path)) {
+		reply_problem(r, 400, "the path is not valid UTF-8, or holds %%00");
+		return -1;
+	}
+	for (i = 0; i < r->nquery; i++)
+		if (!utf8_valid(r->query[i].key) || !utf8_valid(r->query[i].value)) {
+			reply_problem(r, 400, "a query parameter is not valid UTF-8, or holds %%00");
+			return -1;
+		}
+	MHD_get_connection_values(c, MHD_HEADER_KIND, header_utf8, &bad);
+	if (bad != NULL) {
+		reply_problem(r, 400, "a header is not valid UTF-8");
+		return -1;
+	}
+	return 0;
+}
+
+static bool
+has_body(struct MHD_Connection *c)
+{
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+	return (cl != NULL && strtoull(cl, NULL, 10) > 0) ||
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+}
+
+/* First call: the headers. A refusal of a request with a body goes out
+ * before the body is sent (with Expect: 100-continue the client then
+ * sends none of it, and MHD closes the connection); one without a body
+ * waits for the last call, so that the connection stays open. */
 static enum MHD_Result
 on_headers(struct MHD_Connection *c, struct http_req *h)
 {
@@ -278,8 +349,12 @@ on_headers(struct MHD_Connection *c, struct http_req *h)
 	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_LENGTH);
 
-	if (app_admit(r) != 0)
-		return send_reply(c, r);
+	if (utf8_or_reply(c, r) != 0 || app_admit(r) != 0) {
+		if (has_body(c))
+			return send_reply(c, r);
+		h->refused = true;
+		return MHD_YES;
+	}
 	h->to_file = r->match.route && (r->match.route->flags & ROUTE_STREAM_BODY);
 	h->limit = h->to_file ? config.upload_limit : config.body_limit;
 	if (cl != NULL && strtoull(cl, NULL, 10) > h->limit) {
@@ -287,7 +362,7 @@ on_headers(struct MHD_Connection *c, struct http_req *h)
 		return send_reply(c, r);
 	}
 	if (h->to_file && stream_sink_open(&h->sink, config.upload_dir) != 0) {
-		fprintf(stderr, "registry: upload folder %s: %s\n", config.upload_dir,
+		log_warn("upload folder %s: %s\n", config.upload_dir,
 		    strerror(errno));
 		reply_problem(r, 503, "uploads cannot be stored just now; try again shortly");
 		reply_header(r, "Retry-After", "30");
@@ -306,7 +381,7 @@ on_body(struct http_req *h, const char *data, size_t len)
 	h->received += len;
 	if (elapsed > config.body_grace_seconds &&
 	    (double)h->received / elapsed < config.body_min_rate) {
-		fprintf(stderr, "registry: request %s: body at %.0f bytes/s, dropped\n",
+		log_warn("request %s: body at %.0f bytes/s, dropped\n",
 		    h->r.request_id, (double)h->received / elapsed);
 		return MHD_NO;
 	}
@@ -361,9 +436,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		if (h == NULL)
 			return MHD_NO;
 		*con_cls = h;
-		h->first_done = false;
 		ret = on_headers(c, h);
-		if (h->r.status != 0)
+		if (h->r.status != 0 && !h->refused)
 			h->first_done = true;    /* answered: the body is never read */
 		return ret;
 	}
@@ -377,6 +451,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		return ret;
 	}
 	h->first_done = true;
+	if (h->refused)
+		return send_reply(c, &h->r);
 	return on_complete_body(c, h);
 }
 
@@ -390,9 +466,8 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)c;
 	if (h == NULL)
 		return;
-	fprintf(stderr, "%s %s %d %.1fms id=%s%s\n", h->r.method, h->r.path, h->r.status,
-	    seconds_since(&h->started) * 1e3, h->r.request_id,
-	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
+	log_request(h->r.method, h->r.path, h->r.status, seconds_since(&h->started) * 1e3,
+	    h->r.request_id, h->r.client_addr, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	stream_sink_discard(&h->sink);
 	atomic_fetch_sub(&body_memory, h->cap);
 	req_release(&h->r);
@@ -409,7 +484,7 @@ http_start(void)
 	const union MHD_DaemonInfo *info;
 
 	if (stream_dir_prepare(config.upload_dir) != 0) {
-		fprintf(stderr, "registry: upload folder %s: %s\n", config.upload_dir,
+		log_warn("upload folder %s: %s\n", config.upload_dir,
 		    strerror(errno));
 		return -1;
 	}
@@ -424,7 +499,7 @@ http_start(void)
 		a6.sin6_port = htons((uint16_t)config.port);
 		sa = (const struct sockaddr *)&a6;
 	} else {
-		fprintf(stderr, "registry: REGISTRY_BIND=%s is not an IP address\n", config.bind);
+		log_warn("REGISTRY_BIND=%s is not an IP address\n", config.bind);
 		return -1;
 	}
 	daemon_ = MHD_start_daemon(
@@ -438,9 +513,11 @@ http_start(void)
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 200U,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_END);
 	if (daemon_ == NULL) {
-		fprintf(stderr, "registry: cannot listen on %s:%u\n", config.bind, config.port);
+		log_warn("cannot listen on %s:%u\n", config.bind, config.port);
 		return -1;
 	}
 	info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);

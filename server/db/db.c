@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "db/db_stmts.h"
+#include "log.h"
 
 static const struct db_stmt core_stmts[] = {
 	{ "begin", "BEGIN", 0 },
@@ -81,7 +82,7 @@ setup(struct db *db)
 			res = PQprepare(db->conn, s->name, s->sql, s->nparams, NULL);
 			if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 				error_set(db, res);
-				fprintf(stderr, "registry: preparing %s: %s", s->name,
+				log_warn("preparing %s: %s", s->name,
 				    PQerrorMessage(db->conn));
 				PQclear(res);
 				return -1;
@@ -101,7 +102,7 @@ connect_new(const char *conninfo, bool prepare)
 		return NULL;
 	db->conn = PQconnectdb(conninfo);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
-		fprintf(stderr, "registry: database: %s", PQerrorMessage(db->conn));
+		log_warn("database: %s", PQerrorMessage(db->conn));
 		goto fail;
 	}
 	if (prepare && setup(db) != 0)
@@ -132,7 +133,7 @@ db_open_export(const char *conninfo)
 	res = PQexec(db->conn, "SET statement_timeout = 0;"
 	    " SET application_name = 'registry-export'");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		fprintf(stderr, "registry: download connection: %s", PQerrorMessage(db->conn));
+		log_warn("download connection: %s", PQerrorMessage(db->conn));
 		PQclear(res);
 		db_close(db);
 		return NULL;

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "db/db.h"
+#include "log.h"
 
 #define POOL_MAX 64
 
@@ -123,7 +124,7 @@ db_rows_next(struct db_rows *rows, PGresult **row)
 		PQclear(res);
 	rows->done = true;
 	if (st != PGRES_TUPLES_OK) {
-		fprintf(stderr, "registry: download: %s", PQerrorMessage(rows->db->conn));
+		log_warn("download: %s", PQerrorMessage(rows->db->conn));
 		return -1;
 	}
 	return 0;

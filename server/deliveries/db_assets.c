@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "db/db_stmts.h"
+#include "log.h"
 
 #define ASSET_JSON \
 	"json_build_object('id', a.id, 'serial', a.serial, 'gpu_model_id', a.gpu_model_id," \
@@ -128,7 +129,7 @@ db_assets_export(const struct asset_filter *f, struct db_rows **rows)
 	int rc = db_rows_open("asset_export", 8, p, rows, err, sizeof(err));
 
 	if (rc < 0)
-		fprintf(stderr, "registry: asset export: %s\n", err);
+		log_warn("asset export: %s\n", err);
 	return rc;
 }
 

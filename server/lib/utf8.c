@@ -1,0 +1,77 @@
+/* utf8.c -- UTF-8 validity and percent-decoding. */
+#include "lib/utf8.h"
+
+#include <string.h>
+
+bool
+utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned c, min, n, i;
+
+	while (*p) {
+		c = *p++;
+		if (c < 0x80)
+			continue;
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			min = 0x80;
+			c &= 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			min = 0x800;
+			c &= 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			min = 0x10000;
+			c &= 0x07;
+		} else {
+			return false;
+		}
+		for (i = 0; i < n; i++, p++) {
+			if ((*p & 0xc0) != 0x80)
+				return false;
+			c = (c << 6) | (*p & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return false;
+	}
+	return true;
+}
+
+static int
+hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+size_t
+utf8_percent_decode(char *s, bool plus_is_space)
+{
+	char *w = s;
+	const char *r = s;
+	int hi, lo;
+
+	while (*r) {
+		if (*r == '%' && (hi = hex(r[1])) >= 0 && (lo = hex(r[2])) >= 0) {
+			if (hi == 0 && lo == 0) {
+				*w++ = (char)0xc0;    /* an encoded NUL: see utf8.h */
+				*w++ = (char)0x80;
+			} else {
+				*w++ = (char)(hi << 4 | lo);
+			}
+			r += 3;
+		} else {
+			*w++ = plus_is_space && *r == '+' ? ' ' : *r;
+			r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}

@@ -1,0 +1,18 @@
+/* utf8.h -- UTF-8 validity (RFC 3629: no overlong forms, no surrogates,
+ * nothing past U+10FFFF) and MHD-independent percent-decoding. Pure. */
+#ifndef REGISTRY_LIB_UTF8_H
+#define REGISTRY_LIB_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Whether the NUL-terminated s is valid UTF-8. */
+bool utf8_valid(const char *s);
+
+/* Decodes %XX and (when plus_is_space) '+' in place; returns the new
+ * length. A decoded NUL is written as the overlong C0 80, which no valid
+ * UTF-8 holds: a later utf8_valid() refuses it, instead of the NUL
+ * silently cutting the text. */
+size_t utf8_percent_decode(char *s, bool plus_is_space);
+
+#endif
