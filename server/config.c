@@ -46,7 +46,7 @@ int
 config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 {
 	unsigned long port, threads, body, upload, hours, cache, timeout, failures;
-	unsigned long body_mem, min_rate, grace, idle, exports;
+	unsigned long body_mem, min_rate, grace, idle, exports, drain, headers, conns;
 	static char upload_dir[4096];
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *migrate;
@@ -66,6 +66,9 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	    number(get, "REGISTRY_BODY_GRACE_SECONDS", 10, 1, 3600, &grace, err, errlen) != 0 ||
 	    number(get, "REGISTRY_CONNECTION_TIMEOUT", 30, 1, 3600, &idle, err, errlen) != 0 ||
 	    number(get, "REGISTRY_EXPORT_CONNECTIONS", 4, 1, 64, &exports, err, errlen) != 0 ||
+	    number(get, "REGISTRY_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600, &drain, err, errlen) != 0 ||
+	    number(get, "REGISTRY_HEADER_TIMEOUT", 10, 1, 600, &headers, err, errlen) != 0 ||
+	    number(get, "REGISTRY_MAX_CONNECTIONS", 1000, 10, 100000, &conns, err, errlen) != 0 ||
 	    number(get, "REGISTRY_SESSION_HOURS", 12, 1, 24 * 30, &hours, err, errlen) != 0 ||
 	    number(get, "REGISTRY_SESSION_CACHE_SECONDS", 10, 0, 300, &cache, err, errlen) != 0 ||
 	    number(get, "REGISTRY_STATEMENT_TIMEOUT_MS", 15000, 100, 3600000,
@@ -96,6 +99,9 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	c->body_grace_seconds = (unsigned)grace;
 	c->connection_timeout = (unsigned)idle;
 	c->export_connections = (unsigned)exports;
+	c->shutdown_grace_seconds = (unsigned)drain;
+	c->header_timeout = (unsigned)headers;
+	c->max_connections = (unsigned)conns;
 	c->session_hours = (unsigned)hours;
 	c->session_cache_seconds = (unsigned)cache;
 	c->statement_timeout_ms = (unsigned)timeout;
@@ -133,6 +139,12 @@ config_usage(void)
 	    "  REGISTRY_CONNECTION_TIMEOUT     seconds a connection may stay silent [30]\n"
 	    "  REGISTRY_EXPORT_CONNECTIONS     database connections for downloads in\n"
 	    "                                  flight; past them 503 [4]\n"
+	    "  REGISTRY_SHUTDOWN_GRACE_SECONDS on SIGTERM, how long requests under way may\n"
+	    "                                  take to finish before connections close [30]\n"
+	    "  REGISTRY_HEADER_TIMEOUT         seconds a connection may take to send a\n"
+	    "                                  request's headers, or wait for its next [10]\n"
+	    "  REGISTRY_MAX_CONNECTIONS        open connections; the tenth kept free by\n"
+	    "                                  closing those waiting longest [1000]\n"
 	    "  REGISTRY_SESSION_HOURS          session lifetime [12]\n"
 	    "  REGISTRY_SESSION_CACHE_SECONDS  how long a checked session is trusted\n"
 	    "                                  without asking the database [10]\n"

@@ -21,6 +21,9 @@ struct config {
 	unsigned body_grace_seconds; /* REGISTRY_BODY_GRACE_SECONDS before the rate counts, 10 */
 	unsigned connection_timeout; /* REGISTRY_CONNECTION_TIMEOUT seconds idle, default 30 */
 	unsigned export_connections; /* REGISTRY_EXPORT_CONNECTIONS, default 4 */
+	unsigned shutdown_grace_seconds; /* REGISTRY_SHUTDOWN_GRACE_SECONDS, default 30 */
+	unsigned header_timeout;     /* REGISTRY_HEADER_TIMEOUT seconds for a request's headers, 10 */
+	unsigned max_connections;    /* REGISTRY_MAX_CONNECTIONS, default 1000 */
 	unsigned session_hours;      /* REGISTRY_SESSION_HOURS, default 12 */
 	unsigned session_cache_seconds; /* REGISTRY_SESSION_CACHE_SECONDS, default 10 */
 	unsigned statement_timeout_ms;  /* REGISTRY_STATEMENT_TIMEOUT_MS, default 15000 */

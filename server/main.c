@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "config.h"
 #include "core/http.h"
+#include "log.h"
 #include "migrate.h"
 
 #ifndef REGISTRY_VERSION
@@ -67,8 +68,9 @@ serve(void)
 	if (http_start() != 0)
 		return 1;
 	sigwait(&set, &sig);
-	fprintf(stderr, "registry: %s, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	http_stop();
+	log_warn("%s: no new connections; finishing the requests under way",
+	    sig == SIGINT ? "SIGINT" : "SIGTERM");
+	http_stop(config.shutdown_grace_seconds);
 	return 0;
 }
 

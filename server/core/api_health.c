@@ -33,11 +33,13 @@ api_readyz(struct req *r)
 	if (r->db != NULL)
 		rc = db_health_migrations(r->db, &applied);
 	ready = rc == 0 && files >= 0 && applied == files;
-	reply_json_steal(r, ready ? 200 : 503, json_pack("{s:s, s:s, s:{s:i, s:i}}",
+	/* Without the database nothing is known of the migrations: null, not
+	 * a count that would read as every file pending. */
+	reply_json_steal(r, ready ? 200 : 503, json_pack("{s:s, s:s, s:{s:o, s:o}}",
 	    "status", ready ? "ready" : "not ready",
 	    "database", rc == 0 ? "ok" : "unreachable",
-	    "migrations", "applied", (int)applied,
-	    "pending", files > applied ? files - (int)applied : 0));
+	    "migrations", "applied", rc == 0 ? json_integer(applied) : json_null(),
+	    "pending", rc == 0 ? json_integer(files > applied ? files - applied : 0) : json_null()));
 	if (!ready)
 		reply_header(r, "Retry-After", "5");
 }

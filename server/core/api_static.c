@@ -49,7 +49,7 @@ void
 api_static(struct req *r)
 {
 	const char *p = strcmp(r->path, "/") == 0 ? "/index.html" : r->path;
-	char path[4096];
+	char path[4096], etag[64];
 	struct stat st;
 	int fd;
 
@@ -65,5 +65,16 @@ api_static(struct req *r)
 		reply_problem(r, 404, "no such file: %s", p);
 		return;
 	}
-	reply_file(r, fd, (size_t)st.st_size, type_of(p));
+	/* A validator, so that browsers revalidate (no-cache) with a 304
+	 * instead of downloading the file again. */
+	snprintf(etag, sizeof(etag), "\"%llx-%llx-%lx\"", (unsigned long long)st.st_ino,
+	    (unsigned long long)st.st_size, (long)st.st_mtim.tv_sec);
+	r->revalidate = true;
+	if (r->if_none_match != NULL && strcmp(r->if_none_match, etag) == 0) {
+		close(fd);
+		reply_empty(r, 304);
+	} else {
+		reply_file(r, fd, (size_t)st.st_size, type_of(p));
+	}
+	reply_header(r, "ETag", etag);
 }

@@ -26,6 +26,7 @@
 
 #include "core/app.h"
 #include "config.h"
+#include "core/guard.h"
 #include "core/reply.h"
 #include "lib/utf8.h"
 #include "log.h"
@@ -47,11 +48,16 @@ struct http_req {
 	uint64_t received;
 	bool to_file;
 	struct body_sink sink;
+	struct guard_conn *guard;    /* the connection's watch entry, or NULL */
 };
 
 static struct MHD_Daemon *daemon_;
 /* Bytes of request bodies held in memory by all requests together. */
 static atomic_size_t body_memory;
+/* Requests begun and not yet complete (their reply sent or the client
+ * gone), and whether the server is draining them to stop. */
+static atomic_uint inflight;
+static atomic_bool stopping;
 
 static char *
 header_dup(struct MHD_Connection *c, const char *name)
@@ -118,6 +124,7 @@ http_req_new(struct MHD_Connection *c, const char *url, const char *method)
 
 	if (h == NULL)
 		return NULL;
+	atomic_fetch_add(&inflight, 1);
 	clock_gettime(CLOCK_MONOTONIC, &h->started);
 	h->sink.fd = -1;
 	r = &h->r;
@@ -133,6 +140,7 @@ http_req_new(struct MHD_Connection *c, const char *url, const char *method)
 	r->host = header_dup(c, MHD_HTTP_HEADER_HOST);
 	r->accept = header_dup(c, MHD_HTTP_HEADER_ACCEPT);
 	r->if_match = header_dup(c, MHD_HTTP_HEADER_IF_MATCH);
+	r->if_none_match = header_dup(c, MHD_HTTP_HEADER_IF_NONE_MATCH);
 	r->idempotency_key = header_dup(c, "Idempotency-Key");
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_collect, r);
 	return h;
@@ -178,14 +186,17 @@ static void
 add_headers(struct MHD_Response *resp, const struct req *r)
 {
 	size_t i;
-	bool api = strncmp(r->path, "/api/", 5) == 0 || r->reply_fd < 0;
+	/* Files revalidate with their ETag; everything else is never stored. */
+	bool never_store = !r->revalidate;
 
 	MHD_add_response_header(resp, "X-Request-Id", r->request_id);
 	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, "Cache-Control", api ? "no-store" : "no-cache");
+	MHD_add_response_header(resp, "Cache-Control", never_store ? "no-store" : "no-cache");
+	if (atomic_load(&stopping))      /* draining: no more on this connection */
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (r->reply_type != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->reply_type);
 	for (i = 0; i < r->nheaders; i++)
@@ -422,6 +433,32 @@ on_complete_body(struct MHD_Connection *c, struct http_req *h)
 	return send_reply(c, r);
 }
 
+/* Each connection's life, for the watch on idle and slow connections. */
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = ci ? guard_open(ci->connect_fd) : NULL;
+	} else if (*socket_context != NULL) {
+		guard_close(*socket_context);
+		*socket_context = NULL;
+	}
+}
+
+static struct guard_conn *
+guard_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
     const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -436,6 +473,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		if (h == NULL)
 			return MHD_NO;
 		*con_cls = h;
+		if ((h->guard = guard_of(c)) != NULL)
+			guard_busy(h->guard);
 		ret = on_headers(c, h);
 		if (h->r.status != 0 && !h->refused)
 			h->first_done = true;    /* answered: the body is never read */
@@ -470,9 +509,12 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	    h->r.request_id, h->r.client_addr, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	stream_sink_discard(&h->sink);
 	atomic_fetch_sub(&body_memory, h->cap);
+	if (h->guard != NULL)
+		guard_idle(h->guard);
 	req_release(&h->r);
 	free(h);
 	*con_cls = NULL;
+	atomic_fetch_sub(&inflight, 1);
 }
 
 int
@@ -488,6 +530,9 @@ http_start(void)
 		    strerror(errno));
 		return -1;
 	}
+	if (guard_start(config.header_timeout, config.connection_timeout, config.max_connections,
+	    config.max_connections / 10 > 0 ? config.max_connections / 10 : 1) != 0)
+		return -1;
 	memset(&a4, 0, sizeof(a4));
 	memset(&a6, 0, sizeof(a6));
 	if (inet_pton(AF_INET, config.bind, &a4.sin_addr) == 1) {
@@ -503,16 +548,18 @@ http_start(void)
 		return -1;
 	}
 	daemon_ = MHD_start_daemon(
-	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
 	    (sa->sa_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 	    (uint16_t)config.port, NULL, NULL, on_request, NULL,
 	    MHD_OPTION_SOCK_ADDR, sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, config.threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, config.connection_timeout,
-	    MHD_OPTION_CONNECTION_LIMIT, 1000U,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 200U,
+	    MHD_OPTION_CONNECTION_LIMIT, config.max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, config.max_connections < 200 ?
+	    config.max_connections : 200U,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_END);
@@ -529,9 +576,27 @@ http_start(void)
 }
 
 void
-http_stop(void)
+http_stop(unsigned grace_seconds)
 {
-	if (daemon_ != NULL)
-		MHD_stop_daemon(daemon_);
+	struct timespec t0;
+	MHD_socket listener;
+
+	if (daemon_ == NULL)
+		return;
+	/* Stop accepting, let every request under way finish and its reply
+	 * go out (a commit whose client hears nothing is a lost answer), then
+	 * close what is left: idle keep-alive connections, or whatever the
+	 * grace time did not see through. */
+	atomic_store(&stopping, true);
+	listener = MHD_quiesce_daemon(daemon_);
+	if (listener != MHD_INVALID_SOCKET)
+		close(listener);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (atomic_load(&inflight) > 0 && seconds_since(&t0) < grace_seconds)
+		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+	if (atomic_load(&inflight) > 0)
+		log_warn("stopping with %u requests still under way", atomic_load(&inflight));
+	MHD_stop_daemon(daemon_);
 	daemon_ = NULL;
+	guard_stop();
 }

@@ -6,7 +6,8 @@
  * stdout once ready. 0 or -1. */
 int http_start(void);
 
-/* Stops accepting, finishes requests under way, closes connections. */
-void http_stop(void);
+/* Stops accepting, waits up to grace_seconds for the requests under way
+ * to finish and their replies to go out, then closes every connection. */
+void http_stop(unsigned grace_seconds);
 
 #endif

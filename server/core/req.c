@@ -34,6 +34,7 @@ req_release(struct req *r)
 	free(r->host);
 	free(r->accept);
 	free(r->if_match);
+	free(r->if_none_match);
 	free(r->idempotency_key);
 	free(r->body);
 	free(r->reply_body);

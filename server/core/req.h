@@ -33,6 +33,7 @@ struct req {
 	char *host;
 	char *accept;
 	char *if_match;
+	char *if_none_match;
 	char *idempotency_key;
 	char *body;              /* NUL-terminated; body_len excludes the NUL */
 	size_t body_len;
@@ -62,6 +63,7 @@ struct req {
 	struct reply_producer producer;  /* a reply pulled piece by piece; owned */
 	size_t nheaders;
 	struct kv headers[REQ_MAX_HEADERS];
+	bool revalidate;         /* a static file: cached, revalidated by ETag */
 };
 
 /* The value of query parameter name, or NULL. */

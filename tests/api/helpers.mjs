@@ -84,6 +84,7 @@ export async function startServer({ db = createDatabase(), env = {} } = {}) {
     db,
     uploads,
     pid: child.pid,
+    child,
     log: () => log,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;

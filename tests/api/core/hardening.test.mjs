@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer } from '../helpers.mjs';
+import { startServer, login, sql } from '../helpers.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
@@ -73,11 +73,116 @@ test('a refusal of a request without a body keeps the connection open', async ()
   let data = '';
   sock.on('data', (d) => { data += d; });
   sock.write('GET /api/v1/me HTTP/1.1\r\nHost: x\r\n\r\n');
-  await sleep(200);
+  for (let i = 0; i < 100 && !data.includes('}'); i++) await sleep(50);
   sock.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
-  await sleep(200);
+  for (let i = 0; i < 100 && !data.includes('200 OK'); i++) await sleep(50);
   assert.match(data, /^HTTP\/1\.1 401 /);
   assert.doesNotMatch(data, /Connection: close/i);
   assert.match(data, /HTTP\/1\.1 200 OK/, 'the second request was answered on the same connection');
   sock.destroy();
+});
+
+test('SIGTERM: no new connections, the request under way finishes and is answered', async () => {
+  const own = await startServer();
+  const token = await login(own.base);
+  const port = Number(new URL(own.base).port);
+  const body = JSON.stringify({ name: 'Drained programme', budget_krw: 1000, starts_on: '2026-01-01', ends_on: '2026-12-31' });
+  const sock = net.connect(port, '127.0.0.1');
+  let reply = '';
+  sock.on('data', (d) => { reply += d; });
+  sock.write(`POST /api/v1/programs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n` + body.slice(0, 10));
+  await sleep(300);
+  const exited = new Promise((resolve) => own.child.once('exit', (code) => resolve(code)));
+  process.kill(own.pid, 'SIGTERM');
+  await sleep(300);
+  const refused = await new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.on('connect', () => { s.destroy(); resolve(false); });
+    s.on('error', (e) => resolve(e.code === 'ECONNREFUSED'));
+  });
+  assert.ok(refused, 'a new connection is refused while draining');
+  sock.write(body.slice(10));
+  assert.equal(await exited, 0, 'the server exits cleanly once the request is answered');
+  assert.match(reply, /^HTTP\/1\.1 201 /, reply);
+  assert.match(reply, /Connection: close/i);
+  assert.deepEqual(sql(own.db, "SELECT count(*) FROM programs WHERE name = 'Drained programme'"), ['1']);
+});
+
+// Opens a connection that sends the start of a request line and waits.
+function lingering(base) {
+  const sock = net.connect(Number(new URL(base).port), '127.0.0.1');
+  const c = { sock, closed: false };
+  sock.on('close', () => { c.closed = true; });
+  sock.on('error', () => {});
+  sock.write('GET /healthz HTTP/1.1\r\n');
+  return c;
+}
+
+test('headers must come within the header timeout, however slowly they trickle', async () => {
+  const own = await startServer({ env: { REGISTRY_HEADER_TIMEOUT: '2' } });
+  try {
+    const c = lingering(own.base);
+    const started = Date.now();
+    for (let i = 0; i < 40 && !c.closed; i++) {
+      c.sock.write(`X-Slow-${i}: 1\r\n`);     // a byte now and then keeps MHD's idle timer young
+      await sleep(250);
+    }
+    assert.ok(c.closed, 'the server dropped the slow sender');
+    assert.ok(Date.now() - started < 6000);
+    assert.equal((await fetch(`${own.base}/healthz`)).status, 200);
+  } finally { await own.stop(); }
+});
+
+test('near the connection limit, the longest-waiting connections make room for a new client', async () => {
+  const own = await startServer({
+    env: { REGISTRY_MAX_CONNECTIONS: '40', REGISTRY_HEADER_TIMEOUT: '60', REGISTRY_THREADS: '2' },
+  });
+  const crowd = [];
+  try {
+    for (let i = 0; i < 40; i++) crowd.push(lingering(own.base));
+    await sleep(500);
+    const res = await fetch(`${own.base}/healthz`, { signal: AbortSignal.timeout(5000) });
+    assert.equal(res.status, 200, 'a new client is served');
+    const dropped = crowd.filter((c) => c.closed).length;
+    assert.ok(dropped >= 4 && dropped < 40, `${dropped} of the crowd were closed, oldest first`);
+    assert.ok(crowd[0].closed, 'the oldest went first');
+    assert.ok(!crowd[39].closed, 'the newest stays');
+  } finally {
+    for (const c of crowd) c.sock.destroy();
+    await own.stop();
+  }
+});
+
+test('static files revalidate with their ETag; the API is never stored', async () => {
+  const first = await fetch(`${srv.base}/`);
+  assert.equal(first.status, 200);
+  assert.equal(first.headers.get('cache-control'), 'no-cache');
+  const etag = first.headers.get('etag');
+  assert.match(etag, /^"[0-9a-f]+-[0-9a-f]+-[0-9a-f]+"$/);
+  const again = await fetch(`${srv.base}/`, { headers: { 'if-none-match': etag } });
+  assert.equal(again.status, 304);
+  assert.equal(again.headers.get('etag'), etag);
+  assert.equal(again.headers.get('cache-control'), 'no-cache');
+  assert.equal(await again.text(), '');
+  const api = await fetch(`${srv.base}/api/v1/me`);
+  assert.equal(api.headers.get('cache-control'), 'no-store');
+});
+
+test('/readyz without the database says so, and claims nothing about migrations', async () => {
+  const own = await startServer();
+  const name = own.db.name;
+  const other = { url: own.db.url.replace(`dbname=${name}`, 'dbname=postgres') };
+  try {
+    sql(other, `ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`);
+    sql(other, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
+    const r = await fetch(`${own.base}/readyz`);
+    assert.equal(r.status, 503);
+    const body = await r.json();
+    assert.equal(body.database, 'unreachable');
+    assert.deepEqual(body.migrations, { applied: null, pending: null });
+  } finally {
+    sql(other, `ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS true`);
+    await own.stop();
+  }
 });
