@@ -38,6 +38,7 @@
 struct http_req {
 	struct req r;            /* first: what the handlers see */
 	struct timespec started;
+	struct timespec body_started;    /* admitted: the body's clock starts */
 	bool too_large;
 	bool no_memory;          /* the bodies in flight passed their limit */
 	bool sink_failed;        /* the disk refused the streamed body */
@@ -379,15 +380,18 @@ on_headers(struct MHD_Connection *c, struct http_req *h)
 		reply_header(r, "Retry-After", "30");
 		return send_reply(c, r);
 	}
+	clock_gettime(CLOCK_MONOTONIC, &h->body_started);
 	return MHD_YES;
 }
 
 /* Next calls: a piece of the body. MHD_NO drops a client that sends
- * slower than config.body_min_rate once the grace time has passed. */
+ * slower than config.body_min_rate once the grace time has passed, timed
+ * from its admission: the server's own wait (a database connection, the
+ * session check) is not the client's slowness. */
 static enum MHD_Result
 on_body(struct http_req *h, const char *data, size_t len)
 {
-	double elapsed = seconds_since(&h->started);
+	double elapsed = seconds_since(&h->body_started);
 
 	h->received += len;
 	if (elapsed > config.body_grace_seconds &&
