@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "core/app.h"
+#include "core/problem.h"
 #include "auth/auth.h"
 #include "config.h"
 #include "db/db.h"
@@ -170,6 +171,19 @@ cli_user_add(int argc, char **argv)
 		printf("created %s with the password %s (shown once)\n", email, password);
 	else
 		printf("created %s\n", email);
+	return 0;
+}
+
+int
+cli_problems(void)
+{
+	const struct problem_def *p;
+	int i;
+
+	for (i = 0; i < PROBLEM_NCODES; i++) {
+		p = problem_def((enum problem_code)i);
+		printf("%s\t%d\t%s\n", p->code, p->status, p->meaning);
+	}
 	return 0;
 }
 
