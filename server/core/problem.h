@@ -99,9 +99,9 @@
 	X(PO_NOT_FOUND, "po.not_found", 404, \
 	    "no purchase order the caller may see has this id") \
 	X(PO_NOT_DRAFT, "po.not_draft", 409, \
-	    "only a draft order can be edited (status)") \
+	    "only a draft order can be edited (current_status)") \
 	X(PO_WRONG_STATUS, "po.wrong_status", 409, \
-	    "the action is not allowed from the order's status (action, status, allowed)") \
+	    "the action is not allowed from the order's status (action, current_status, allowed)") \
 	X(PO_SELF_APPROVAL, "po.self_approval", 403, \
 	    "the officer who created an order may not approve it") \
 	X(PO_OVERRIDE_FORBIDDEN, "po.override_forbidden", 403, \
@@ -112,7 +112,7 @@
 	X(PO_UNITS_DELIVERED, "po.units_delivered", 409, \
 	    "units were delivered against the order: it cannot be cancelled (units)") \
 	X(PAYMENT_WRONG_STATUS, "payment.wrong_status", 409, \
-	    "an order in this status takes no payments (status)") \
+	    "an order in this status takes no payments (current_status)") \
 	X(PAYMENT_OVER_ACCEPTED, "payment.over_accepted", 409, \
 	    "the paid total would pass what was accepted (paid_krw, accepted_krw)") \
 	X(PAYMENT_INVOICE_TAKEN, "payment.invoice_taken", 409, \
@@ -120,9 +120,9 @@
 	X(DELIVERY_NOT_FOUND, "delivery.not_found", 404, \
 	    "no delivery the caller may see has this id") \
 	X(DELIVERY_PO_NOT_OPEN, "delivery.po_not_open", 409, \
-	    "units arrive only while the order is ordered or partially_delivered (status)") \
+	    "units arrive only while the order is ordered or partially_delivered (current_status)") \
 	X(DELIVERY_WRONG_STATUS, "delivery.wrong_status", 409, \
-	    "the action is not allowed in the delivery's status (status)") \
+	    "the action is not allowed in the delivery's status (current_status)") \
 	X(DELIVERY_SERIAL_RACE, "delivery.serial_race", 409, \
 	    "a serial was registered by another request at the same moment; send again") \
 	X(ASSET_NOT_FOUND, "asset.not_found", 404, \

@@ -102,7 +102,7 @@ lock_po_or_refuse(struct db *db, struct dlv_work *w, bool for_update)
 		    "purchase order %lld not found", (long long)w->po_id);
 	status = json_string_value(json_object_get(po, "status"));
 	if (!text_one_of(status, open))
-		rc = refuse(w, PROBLEM_DELIVERY_PO_NOT_OPEN, json_pack("{s:s}", "status", status),
+		rc = refuse(w, PROBLEM_DELIVERY_PO_NOT_OPEN, json_pack("{s:s}", "current_status", status),
 		    "purchase order %s is %s; units are delivered and inspected "
 		    "only while it is ordered or partially_delivered",
 		    json_string_value(json_object_get(po, "reference")), status);
@@ -128,7 +128,7 @@ lock_delivery_or_refuse(struct db *db, struct dlv_work *w, const char *const *al
 	status = json_string_value(json_object_get(d, "status"));
 	if (!text_one_of(status, allowed))
 		rc = refuse(w, PROBLEM_DELIVERY_WRONG_STATUS, json_pack("{s:I, s:s}", "id",
-		    (json_int_t)w->id, "status", status), "delivery %lld is %s; %s", (long long)w->id,
+		    (json_int_t)w->id, "current_status", status), "delivery %lld is %s; %s", (long long)w->id,
 		    status, why);
 	json_decref(d);
 	return rc;

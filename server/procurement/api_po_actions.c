@@ -44,15 +44,19 @@ status_or_reply(struct po_write *w, const struct po_action *a)
 {
 	char allowed[128] = "";
 	size_t i, len = 0;
+	json_t *from = json_array();
 
 	for (i = 0; i < 5 && a->from[i]; i++) {
-		if (strcmp(a->from[i], w->row.status) == 0)
+		if (strcmp(a->from[i], w->row.status) == 0) {
+			json_decref(from);
 			return 0;
+		}
 		len += (size_t)snprintf(allowed + len, sizeof(allowed) - len, "%s%s",
 		    i ? ", " : "", a->from[i]);
+		json_array_append_new(from, json_string(a->from[i]));
 	}
-	reply_problem_with(w->r, PROBLEM_PO_WRONG_STATUS, json_pack("{s:s, s:s, s:s}", "action",
-	    a->name, "status", w->row.status, "allowed", allowed), "%s is allowed from: %s; "
+	reply_problem_with(w->r, PROBLEM_PO_WRONG_STATUS, json_pack("{s:s, s:s, s:o}", "action",
+	    a->name, "current_status", w->row.status, "allowed", from), "%s is allowed from: %s; "
 	    "this order is %s", a->name, allowed, w->row.status);
 	return 1;
 }

@@ -171,7 +171,7 @@ po_patch_tx(struct db *db, void *arg)
 	if (rc != 0)
 		return rc;
 	if (strcmp(w->row.status, "draft") != 0) {
-		reply_problem_with(w->r, PROBLEM_PO_NOT_DRAFT, json_pack("{s:s}", "status",
+		reply_problem_with(w->r, PROBLEM_PO_NOT_DRAFT, json_pack("{s:s}", "current_status",
 		    w->row.status), "only a draft can be edited; this order is %s", w->row.status);
 		return 1;
 	}
