@@ -177,11 +177,12 @@ cli_user_add(int argc, char **argv)
 int
 cli_problems(void)
 {
-	const struct problem_def *p;
-	int i;
+	const struct problem_def *const *all, *p;
+	size_t i, n;
 
-	for (i = 0; i < PROBLEM_NCODES; i++) {
-		p = problem_def((enum problem_code)i);
+	all = problem_all(&n);
+	for (i = 0; i < n; i++) {
+		p = all[i];
 		printf("%s\t%d\t%s\n", p->code, p->status, p->meaning);
 	}
 	return 0;

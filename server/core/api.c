@@ -13,7 +13,7 @@
 static const struct {
 	const char *constraint;
 	const char *field;
-	enum problem_code code;
+	const struct problem_def *code;
 	const char *message;
 } constraints[] = {
 	{ "organizations_name_key", "name", PROBLEM_ORGANIZATION_NAME_TAKEN,
@@ -101,7 +101,7 @@ static const struct {
 };
 
 /* The code of a database error no constraint of the table explains. */
-static enum problem_code
+static const struct problem_def *
 db_error_code(int status)
 {
 	switch (status) {
@@ -123,7 +123,7 @@ api_db_error(struct req *r)
 {
 	struct db *db = r->db;
 	int status = db_error_status(db);
-	enum problem_code code;
+	const struct problem_def *code;
 	size_t i;
 
 	for (i = 0; i < sizeof(constraints) / sizeof(constraints[0]); i++) {
@@ -135,8 +135,8 @@ api_db_error(struct req *r)
 		if (code == PROBLEM_VALIDATION_FAILED)
 			reply_invalid_field(r, constraints[i].field, message);
 		else
-			reply_problem_with(r, code, json_pack("{s:s}", "field", constraints[i].field),
-			    "%s", message);
+			reply_problem_with(r, code, json_pack("{s:s}", "field",
+			    constraints[i].field), "%s", message);
 		return;
 	}
 	code = db_error_code(status);

@@ -135,7 +135,8 @@ handle_idempotent(struct req *r)
 
 	if (strlen(key) == 0 || strlen(key) > 200) {
 		reply_problem_with(r, PROBLEM_IDEMPOTENCY_KEY_INVALID, json_pack("{s:i, s:i}",
-		    "min_length", 1, "max_length", 200), "Idempotency-Key must be 1 to 200 characters");
+		    "min_length", 1, "max_length", 200),
+		    "Idempotency-Key must be 1 to 200 characters");
 		return;
 	}
 	request_hash(r, hash);

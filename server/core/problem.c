@@ -1,16 +1,19 @@
-/* problem.c -- the table behind problem.h. */
+/* problem.c -- the objects and the table behind problem.h. */
 #include "core/problem.h"
 
-#define PROBLEM_ENTRY(e, c, s, m) { c, s, m },
-static const struct problem_def registry[PROBLEM_NCODES] = {
+#define PROBLEM_DEFINE(e, c, s, m) const struct problem_def PROBLEM_##e[1] = { { c, s, m } };
+PROBLEM_CODES(PROBLEM_DEFINE)
+#undef PROBLEM_DEFINE
+
+#define PROBLEM_ENTRY(e, c, s, m) PROBLEM_##e,
+static const struct problem_def *const registry[] = {
 	PROBLEM_CODES(PROBLEM_ENTRY)
 };
 #undef PROBLEM_ENTRY
 
-const struct problem_def *
-problem_def(enum problem_code code)
+const struct problem_def *const *
+problem_all(size_t *n)
 {
-	if ((unsigned)code >= PROBLEM_NCODES)
-		code = PROBLEM_INTERNAL_ERROR;
-	return &registry[code];
+	*n = sizeof(registry) / sizeof(registry[0]);
+	return registry;
 }

@@ -7,6 +7,10 @@
  * list is also in docs/openapi.yaml (Problem.code); a test holds the two
  * equal (`registry problems` prints this table).
  *
+ * Each code is a constant object, PROBLEM_<NAME>, that decays to a
+ * pointer: the reply functions take `const struct problem_def *`, so a bare
+ * status (`reply_problem(r, 404, ...)`) does not compile.
+ *
  * Add a code at the end of its area; never reuse or rename one. */
 #ifndef REGISTRY_PROBLEM_H
 #define REGISTRY_PROBLEM_H
@@ -31,13 +35,16 @@
 	    "a text is not valid UTF-8, or a path or query holds NUL (part: path, query, " \
 	    "header; none for the body)") \
 	X(QUERY_INVALID, "query.invalid", 400, \
-	    "a query parameter has a value it does not take (parameter; min and max when bounded)") \
+	    "a query parameter has a value it does not take " \
+	    "(parameter; min and max when bounded)") \
 	X(QUERY_UNKNOWN_PARAMETER, "query.unknown_parameter", 400, \
 	    "this endpoint takes no query parameter of that name (parameter)") \
 	X(QUERY_TOO_MANY, "query.too_many", 400, \
 	    "more query parameters than any endpoint takes") \
 	X(QUERY_INVALID_CURSOR, "query.invalid_cursor", 400, \
 	    "the cursor is not one this server gave out") \
+	X(QUERY_NOT_FOR_CSV, "query.not_for_csv", 400, \
+	    "limit and cursor page the JSON list, not a CSV download (parameter)") \
 	X(IF_MATCH_REQUIRED, "if_match.required", 428, \
 	    "a change needs If-Match with the ETag last read") \
 	X(IF_MATCH_STALE, "if_match.stale", 412, \
@@ -76,6 +83,8 @@
 	    "the server failed; quote request_id") \
 	X(SERVER_BUSY, "server.busy", 503, \
 	    "the server is receiving too much at once; retry after Retry-After") \
+	X(DOWNLOAD_BUSY, "download.busy", 503, \
+	    "every download slot is busy; retry after Retry-After") \
 	X(UPLOAD_UNAVAILABLE, "upload.unavailable", 503, \
 	    "an upload cannot be stored or read back now; try again shortly") \
 	X(RECORD_NOT_FOUND, "record.not_found", 404, \
@@ -120,7 +129,8 @@
 	X(DELIVERY_NOT_FOUND, "delivery.not_found", 404, \
 	    "no delivery the caller may see has this id") \
 	X(DELIVERY_PO_NOT_OPEN, "delivery.po_not_open", 409, \
-	    "units arrive only while the order is ordered or partially_delivered (current_status)") \
+	    "units arrive only while the order is ordered or partially_delivered " \
+	    "(current_status)") \
 	X(DELIVERY_WRONG_STATUS, "delivery.wrong_status", 409, \
 	    "the action is not allowed in the delivery's status (current_status)") \
 	X(DELIVERY_SERIAL_RACE, "delivery.serial_race", 409, \
@@ -161,17 +171,17 @@
 	X(ALLOCATION_ALREADY_THERE, "allocation.already_there", 409, \
 	    "the allocation is where the move would take it already")
 
-#define PROBLEM_ENUM(e, c, s, m) PROBLEM_##e,
-enum problem_code { PROBLEM_CODES(PROBLEM_ENUM) PROBLEM_NCODES };
-#undef PROBLEM_ENUM
-
 struct problem_def {
 	const char *code;        /* "po.budget_exceeded" */
 	int status;
 	const char *meaning;
 };
 
-/* The entry of a code; PROBLEM_INTERNAL_ERROR's for one out of range. */
-const struct problem_def *problem_def(enum problem_code code);
+#define PROBLEM_DECLARE(e, c, s, m) extern const struct problem_def PROBLEM_##e[1];
+PROBLEM_CODES(PROBLEM_DECLARE)
+#undef PROBLEM_DECLARE
+
+/* Every code, in the order of the list; *n is their number. */
+const struct problem_def *const *problem_all(size_t *n);
 
 #endif

@@ -132,10 +132,10 @@ reply_empty(struct req *r, int status)
 
 /* Builds and sets the problem. Steals fields and errors. */
 static void
-problem(struct req *r, enum problem_code code, const char *detail, json_t *fields,
+problem(struct req *r, const struct problem_def *code, const char *detail, json_t *fields,
     json_t *errors)
 {
-	const struct problem_def *def = problem_def(code);
+	const struct problem_def *def = code ? code : PROBLEM_INTERNAL_ERROR;
 	size_t i = problem_index(def->status);
 	char type[64];
 	json_t *p;
@@ -159,11 +159,11 @@ problem(struct req *r, enum problem_code code, const char *detail, json_t *field
 	json_decref(p);
 }
 
-static void problemv(struct req *r, enum problem_code code, json_t *fields, const char *fmt,
+static void problemv(struct req *r, const struct problem_def *code, json_t *fields, const char *fmt,
     va_list ap) __attribute__((format(printf, 4, 0)));
 
 static void
-problemv(struct req *r, enum problem_code code, json_t *fields, const char *fmt, va_list ap)
+problemv(struct req *r, const struct problem_def *code, json_t *fields, const char *fmt, va_list ap)
 {
 	char detail[512];
 
@@ -172,7 +172,7 @@ problemv(struct req *r, enum problem_code code, json_t *fields, const char *fmt,
 }
 
 void
-reply_problem(struct req *r, enum problem_code code, const char *fmt, ...)
+reply_problem(struct req *r, const struct problem_def *code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -182,7 +182,8 @@ reply_problem(struct req *r, enum problem_code code, const char *fmt, ...)
 }
 
 void
-reply_problem_with(struct req *r, enum problem_code code, json_t *fields, const char *fmt, ...)
+reply_problem_with(struct req *r, const struct problem_def *code, json_t *fields,
+    const char *fmt, ...)
 {
 	va_list ap;
 
@@ -192,7 +193,7 @@ reply_problem_with(struct req *r, enum problem_code code, json_t *fields, const 
 }
 
 void
-reply_not_found(struct req *r, enum problem_code code, const char *what, long long id)
+reply_not_found(struct req *r, const struct problem_def *code, const char *what, long long id)
 {
 	reply_problem_with(r, code, json_pack("{s:I}", "id", (json_int_t)id), "%s %lld not found",
 	    what, id);

@@ -25,17 +25,17 @@ void reply_empty(struct req *r, int status);
 
 /* problem+json with the code's status, `code`, and type and title that
  * follow from the status; detail is for a person, in English. */
-void reply_problem(struct req *r, enum problem_code code, const char *detail_fmt, ...)
+void reply_problem(struct req *r, const struct problem_def *code, const char *detail_fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Same, with the numbers (or names) the detail quotes as members of the
  * problem, so that clients need not parse the sentence. Steals fields (a
  * JSON object, or NULL); the standard members win over its keys. */
-void reply_problem_with(struct req *r, enum problem_code code, json_t *fields,
+void reply_problem_with(struct req *r, const struct problem_def *code, json_t *fields,
     const char *detail_fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* 404 "<what> <id> not found" with the id as a member. */
-void reply_not_found(struct req *r, enum problem_code code, const char *what, long long id);
+void reply_not_found(struct req *r, const struct problem_def *code, const char *what, long long id);
 
 /* 422 validation.failed with a list of {field, message}. Steals errors
  * (a JSON array). */

@@ -50,7 +50,8 @@ check_string(const struct field_spec *f, const char *s, const char *field, json_
 		if (f->min_len == 1)
 			validate_error_add(errors, field, "must not be empty");
 		else
-			validate_error_add(errors, field, "must be at least %zu characters", f->min_len);
+			validate_error_add(errors, field, "must be at least %zu characters",
+			    f->min_len);
 	} else if (f->max_len && len > f->max_len) {
 		validate_error_add(errors, field, "must be at most %zu characters", f->max_len);
 	} else if (f->one_of && !text_one_of(s, f->one_of)) {
@@ -80,7 +81,8 @@ check_array(const struct field_spec *f, json_t *v, json_t *errors)
 		check_string(f, json_string_value(e), name, errors);
 		for (j = 0; j < i; j++)
 			if (json_equal(e, json_array_get(v, j)))
-				validate_error_add(errors, name, "repeats %s", json_string_value(e));
+				validate_error_add(errors, name, "repeats %s",
+				    json_string_value(e));
 	}
 }
 
@@ -124,7 +126,8 @@ check_objects(const struct field_spec *f, json_t *v, json_t *errors)
 	char prefix[96];
 
 	if (f->max_len && (n < f->min_len || n > f->max_len)) {
-		validate_error_add(errors, f->name, "needs %zu to %zu element(s)", f->min_len, f->max_len);
+		validate_error_add(errors, f->name, "needs %zu to %zu element(s)", f->min_len,
+		    f->max_len);
 		return;
 	}
 	if (n < f->min_len) {
@@ -180,8 +183,8 @@ check_value(const struct field_spec *f, json_t *v, json_t *errors)
 	case FIELD_DECIMAL:
 		if (!json_is_string(v) || !is_decimal(json_string_value(v)) ||
 		    strspn(json_string_value(v), "0.") == strlen(json_string_value(v)))
-			validate_error_add(errors, f->name, "must be a positive decimal in a string, "
-			    "like \"1385.20\"");
+			validate_error_add(errors, f->name,
+			    "must be a positive decimal in a string, like \"1385.20\"");
 		return;
 	case FIELD_OBJECT_ARRAY:
 		if (!json_is_array(v))
@@ -373,8 +376,8 @@ validate_query_known_or_reply(struct req *r, const char *const *allowed)
 			continue;
 		text_join(allowed, list, sizeof(list));
 		reply_problem_with(r, PROBLEM_QUERY_UNKNOWN_PARAMETER, json_pack("{s:s}",
-		    "parameter", r->query[i].key), "unknown query parameter %s; this list takes: %s",
-		    r->query[i].key, list);
+		    "parameter", r->query[i].key),
+		    "unknown query parameter %s; this list takes: %s", r->query[i].key, list);
 		return -1;
 	}
 	return 0;

@@ -56,8 +56,9 @@ assets_csv_reply(struct req *r, const struct asset_filter *f)
 	int rc;
 
 	if (req_query(r, "limit") != NULL || req_query(r, "cursor") != NULL) {
-		reply_problem(r, 400, "limit and cursor page the JSON list; a CSV download is "
-		    "the whole filtered register: leave them out");
+		reply_problem_with(r, PROBLEM_QUERY_NOT_FOR_CSV, json_pack("{s:s}", "parameter",
+		    req_query(r, "limit") != NULL ? "limit" : "cursor"), "limit and cursor page "
+		    "the JSON list; a CSV download is the whole filtered register: leave them out");
 		return;
 	}
 	if ((rc = db_assets_export(f, &rows)) != 0)

@@ -66,12 +66,12 @@ work_reset(struct dlv_work *w)
 	w->detail[0] = '\0';
 }
 
-static int refuse(struct dlv_work *w, enum problem_code code, json_t *fields,
+static int refuse(struct dlv_work *w, const struct problem_def *code, json_t *fields,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Notes a refusal and asks for a rollback. Steals fields. */
 static int
-refuse(struct dlv_work *w, enum problem_code code, json_t *fields, const char *fmt, ...)
+refuse(struct dlv_work *w, const struct problem_def *code, json_t *fields, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -81,7 +81,7 @@ refuse(struct dlv_work *w, enum problem_code code, json_t *fields, const char *f
 	json_decref(w->fields);
 	w->fields = fields;
 	w->code = code;
-	w->refused = problem_def(code)->status;
+	w->refused = code->status;
 	return 1;
 }
 
@@ -102,9 +102,9 @@ lock_po_or_refuse(struct db *db, struct dlv_work *w, bool for_update)
 		    "purchase order %lld not found", (long long)w->po_id);
 	status = json_string_value(json_object_get(po, "status"));
 	if (!text_one_of(status, open))
-		rc = refuse(w, PROBLEM_DELIVERY_PO_NOT_OPEN, json_pack("{s:s}", "current_status", status),
-		    "purchase order %s is %s; units are delivered and inspected "
-		    "only while it is ordered or partially_delivered",
+		rc = refuse(w, PROBLEM_DELIVERY_PO_NOT_OPEN,
+		    json_pack("{s:s}", "current_status", status), "purchase order %s is %s; units "
+		    "are delivered and inspected only while it is ordered or partially_delivered",
 		    json_string_value(json_object_get(po, "reference")), status);
 	json_decref(po);
 	return rc;
@@ -128,8 +128,8 @@ lock_delivery_or_refuse(struct db *db, struct dlv_work *w, const char *const *al
 	status = json_string_value(json_object_get(d, "status"));
 	if (!text_one_of(status, allowed))
 		rc = refuse(w, PROBLEM_DELIVERY_WRONG_STATUS, json_pack("{s:I, s:s}", "id",
-		    (json_int_t)w->id, "current_status", status), "delivery %lld is %s; %s", (long long)w->id,
-		    status, why);
+		    (json_int_t)w->id, "current_status", status), "delivery %lld is %s; %s",
+		    (long long)w->id, status, why);
 	json_decref(d);
 	return rc;
 }

@@ -58,8 +58,9 @@ payment_tx(struct db *db, void *arg)
 		return rc;
 	if (strcmp(w->row.status, "draft") == 0 || strcmp(w->row.status, "submitted") == 0 ||
 	    strcmp(w->row.status, "cancelled") == 0) {
-		reply_problem_with(w->r, PROBLEM_PAYMENT_WRONG_STATUS, json_pack("{s:s}", "current_status",
-		    w->row.status), "a %s order takes no payments", w->row.status);
+		reply_problem_with(w->r, PROBLEM_PAYMENT_WRONG_STATUS, json_pack("{s:s}",
+		    "current_status", w->row.status), "a %s order takes no payments",
+		    w->row.status);
 		return 1;
 	}
 	if (currency != NULL && strcmp(currency, w->row.currency) != 0) {

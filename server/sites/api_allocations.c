@@ -156,9 +156,11 @@ create_body_or_reply(struct req *r, struct alloc_write *w)
 
 	fields_check(w->body, create_fields, NFIELDS(create_fields), errors, &w->ids);
 	if (ids != NULL && (model != NULL || count != NULL))
-		validate_error_add(errors, "asset_ids", "give either asset_ids or gpu_model_id and count");
+		validate_error_add(errors, "asset_ids",
+		    "give either asset_ids or gpu_model_id and count");
 	else if (ids == NULL && model == NULL)
-		validate_error_add(errors, "gpu_model_id", "is required, unless asset_ids is given");
+		validate_error_add(errors, "gpu_model_id",
+		    "is required, unless asset_ids is given");
 	else if (ids == NULL && count == NULL)
 		validate_error_add(errors, "count", "is required with gpu_model_id");
 	return api_errors_or_reply(r, errors);
@@ -356,7 +358,7 @@ api_allocations_list(struct req *r)
 /* Replies with the record get() reads for the :id of the path, in the
  * caller's tenant scope; 404 naming what when there is none to see. */
 static void
-scoped_reply(struct req *r, enum problem_code code, const char *what,
+scoped_reply(struct req *r, const struct problem_def *code, const char *what,
     int (*get)(struct db *, const struct session *, int64_t, json_t **))
 {
 	int64_t id;

@@ -130,8 +130,8 @@ api_room_or_reply(struct req *r, const struct db_room *room)
 	char where[1300];
 
 	snprintf(where, sizeof(where), "site %s", room->site_name);
-	if (place_or_reply(r, "site", where, room->site_slots, room->site_slots_used, room->site_watts,
-	    room->site_watts_used, room) != 0)
+	if (place_or_reply(r, "site", where, room->site_slots, room->site_slots_used,
+	    room->site_watts, room->site_watts_used, room) != 0)
 		return -1;
 	if (!room->has_rack)
 		return 0;
