@@ -311,14 +311,15 @@ utf8_or_reply(struct MHD_Connection *c, struct req *r)
 	size_t i;
 
 	if (!utf8_valid(r->path)) {
-		reply_problem_with(r, PROBLEM_REQUEST_INVALID_UTF8, json_pack("{s:s}", "part", "path"),
-		    "the path is not valid UTF-8, or holds %%00");
+		reply_problem_with(r, PROBLEM_REQUEST_INVALID_UTF8,
+		    json_pack("{s:s}", "part", "path"), "the path is not valid UTF-8, or holds %%00");
 		return -1;
 	}
 	for (i = 0; i < r->nquery; i++)
 		if (!utf8_valid(r->query[i].key) || !utf8_valid(r->query[i].value)) {
-			reply_problem_with(r, PROBLEM_REQUEST_INVALID_UTF8, json_pack("{s:s}",
-			    "part", "query"), "a query parameter is not valid UTF-8, or holds %%00");
+			reply_problem_with(r, PROBLEM_REQUEST_INVALID_UTF8,
+			    json_pack("{s:s}", "part", "query"),
+			    "a query parameter is not valid UTF-8, or holds %%00");
 			return -1;
 		}
 	MHD_get_connection_values(c, MHD_HEADER_KIND, header_utf8, &bad);
