@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "core/app.h"
+#include "core/problem.h"
 #include "auth/auth.h"
 #include "config.h"
 #include "db/db.h"
@@ -170,6 +171,20 @@ cli_user_add(int argc, char **argv)
 		printf("created %s with the password %s (shown once)\n", email, password);
 	else
 		printf("created %s\n", email);
+	return 0;
+}
+
+int
+cli_problems(void)
+{
+	const struct problem_def *const *all, *p;
+	size_t i, n;
+
+	all = problem_all(&n);
+	for (i = 0; i < n; i++) {
+		p = all[i];
+		printf("%s\t%d\t%s\n", p->code, p->status, p->meaning);
+	}
 	return 0;
 }
 

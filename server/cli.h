@@ -8,6 +8,10 @@ int cli_user_add(int argc, char **argv);
 /* registry routes: the route table, one "METHOD /path/{param}" a line. */
 int cli_routes(void);
 
+/* registry problems: the problem codes, one "code<TAB>status<TAB>meaning"
+ * a line. */
+int cli_problems(void);
+
 /* On first start: the ministry organisation and admin@localhost, with
  * REGISTRY_ADMIN_PASSWORD or a random password printed once. */
 int cli_bootstrap_admin(void);

@@ -29,6 +29,7 @@ usage(void)
 	    "  migrate    apply pending migrations and exit\n"
 	    "  user add   create a user (registry user add --help)\n"
 	    "  routes     print the route table\n"
+	    "  problems   print the problem codes (code, status, meaning)\n"
 	    "  version    print versions\n\n", stdout);
 	config_usage();
 }
@@ -93,6 +94,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "routes") == 0)
 		return cli_routes();
+	if (strcmp(cmd, "problems") == 0)
+		return cli_problems();
 	if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "user") != 0) {
 		usage();
 		return 2;

@@ -33,13 +33,27 @@ const MESSAGES = {
     'logout': '로그아웃',
     'logout.busy': '로그아웃 중…',
     'footer': '인가된 사용자만 이용할 수 있습니다. 모든 접속과 변경 내역은 감사 기록에 남습니다.',
-    'err.credentials': '이메일 또는 비밀번호가 올바르지 않습니다.',
     'err.required': '이메일과 비밀번호를 모두 입력하세요.',
-    'err.rateLimited': (p) => `로그인 시도가 너무 많습니다. ${p.seconds}초 후에 다시 시도하세요.`,
-    'err.rateLimitedSoon': '로그인 시도가 너무 많습니다. 잠시 후 다시 시도하세요.',
     'err.network': '서버에 연결할 수 없습니다. 네트워크 연결을 확인한 뒤 다시 시도하세요.',
     'err.http': (p) => `요청을 처리하지 못했습니다. (HTTP ${p.status})`,
     'err.badReply': '서버 응답을 해석할 수 없습니다. 잠시 후 다시 시도하세요.',
+    // Problem codes (docs/openapi.yaml, Problem.code) the page can meet;
+    // the numbers come from the problem's own members.
+    'problem.auth.invalid_credentials': '이메일 또는 비밀번호가 올바르지 않습니다.',
+    'problem.auth.throttled': (p) => (p.seconds
+      ? `로그인 시도가 너무 많습니다. ${p.seconds}초 후에 다시 시도하세요.`
+      : '로그인 시도가 너무 많습니다. 잠시 후 다시 시도하세요.'),
+    'problem.auth.session_required': '로그인이 필요합니다.',
+    'problem.auth.account_gone': '이 세션의 계정이 더 이상 없습니다. 다시 로그인하세요.',
+    'problem.auth.origin_mismatch': '이 서버에서 연 페이지에서만 요청할 수 있습니다. 페이지를 새로 고친 뒤 다시 시도하세요.',
+    'problem.auth.hash_unavailable': '지금은 요청을 처리할 수 없습니다. 잠시 후 다시 시도하세요.',
+    'problem.validation.failed': '입력값이 올바르지 않습니다. 아래 항목을 확인하세요.',
+    'problem.request.body_too_large': (p) => `요청이 너무 큽니다. 최대 ${p.limit_bytes}바이트까지 보낼 수 있습니다.`,
+    'problem.request.invalid_json': '요청 형식이 올바르지 않습니다. 페이지를 새로 고친 뒤 다시 시도하세요.',
+    'problem.request.unsupported_media_type': '요청 형식이 올바르지 않습니다. 페이지를 새로 고친 뒤 다시 시도하세요.',
+    'problem.request.invalid_utf8': '입력값에 읽을 수 없는 문자가 있습니다.',
+    'problem.db.unavailable': '데이터베이스가 응답하지 않습니다. 잠시 후 다시 시도하세요.',
+    'problem.internal.error': (p) => `서버 오류가 발생했습니다. 문의 시 요청 번호 ${p.request_id}를 알려 주세요.`,
     'role.admin': '시스템 관리자',
     'role.officer': '조달 담당관',
     'role.vendor': '공급·참여 기업',
@@ -76,13 +90,25 @@ const MESSAGES = {
     'logout': 'Sign out',
     'logout.busy': 'Signing out…',
     'footer': 'For authorised users only. Every sign-in and every change is recorded in the audit trail.',
-    'err.credentials': 'Wrong email or password.',
     'err.required': 'Enter both your email address and your password.',
-    'err.rateLimited': (p) => `Too many attempts. Try again in ${p.seconds} ${p.seconds === 1 ? 'second' : 'seconds'}.`,
-    'err.rateLimitedSoon': 'Too many attempts. Try again shortly.',
     'err.network': 'Cannot reach the server. Check your network connection and try again.',
     'err.http': (p) => `The request could not be completed (HTTP ${p.status}).`,
     'err.badReply': 'The server reply could not be read. Try again shortly.',
+    'problem.auth.invalid_credentials': 'Wrong email or password.',
+    'problem.auth.throttled': (p) => (p.seconds
+      ? `Too many attempts. Try again in ${p.seconds} ${p.seconds === 1 ? 'second' : 'seconds'}.`
+      : 'Too many attempts. Try again shortly.'),
+    'problem.auth.session_required': 'Please sign in.',
+    'problem.auth.account_gone': 'The account of this session no longer exists. Sign in again.',
+    'problem.auth.origin_mismatch': 'Requests are accepted only from pages of this server. Reload the page and try again.',
+    'problem.auth.hash_unavailable': 'The request cannot be handled right now. Try again shortly.',
+    'problem.validation.failed': 'Some input is not valid; see below.',
+    'problem.request.body_too_large': (p) => `The request is too large: at most ${p.limit_bytes} bytes.`,
+    'problem.request.invalid_json': 'The request was malformed. Reload the page and try again.',
+    'problem.request.unsupported_media_type': 'The request was malformed. Reload the page and try again.',
+    'problem.request.invalid_utf8': 'The input contains characters that cannot be read.',
+    'problem.db.unavailable': 'The database is not answering. Try again shortly.',
+    'problem.internal.error': (p) => `The server failed. Quote request ${p.request_id} when you report it.`,
     'role.admin': 'Administrator',
     'role.officer': 'Procurement officer',
     'role.vendor': 'Vendor / applicant',
@@ -161,13 +187,14 @@ function show(view) {
   $('whoami').hidden = view !== 'whoami';
 }
 
-// A message is {key, params} for our own text, or {text, items} for the
-// server's problem detail (shown as sent) with its per-field errors.
+// A message is {key, params, items} for our own text (a problem's code
+// among them), or {text, items} for the detail of a problem whose code the
+// catalogue lacks (shown as sent); items are the per-field errors.
 function renderMessage(region, msg) {
   region.replaceChildren();
   if (!msg) return;
   const p = document.createElement('p');
-  p.textContent = msg.key ? t(msg.key, msg.params) : msg.text;
+  p.textContent = msg.key ? t(msg.key, msg.params ?? {}) : msg.text;
   region.append(p);
   if (msg.items && msg.items.length > 0) {
     const ul = document.createElement('ul');
@@ -294,20 +321,36 @@ function retryAfterSeconds(value) {
   return Math.max(1, Math.ceil((when - Date.now()) / 1000));
 }
 
-// An application/problem+json reply as a message: detail first, then title,
-// and the per-field errors as a list.
+// The problem's members as the catalogue's parameters; the wait of a
+// throttled sign-in from retry_after_s, else from Retry-After.
+function problemParams(p, reply) {
+  const seconds = Number.isInteger(p.retry_after_s) && p.retry_after_s > 0 ? p.retry_after_s
+    : retryAfterSeconds(reply.headers.get('retry-after'));
+  return { ...p, seconds };
+}
+
+// An application/problem+json reply as {msg, fields, code}: the words the
+// catalogue has for its code, with the numbers it carries; for a code the
+// catalogue lacks, the detail (else the title) as sent. The per-field
+// errors come as a list either way. The prose is never parsed.
 function problemMessage(reply) {
   const p = reply.data && typeof reply.data === 'object' ? reply.data : null;
-  const text = p && typeof p.detail === 'string' && p.detail !== '' ? p.detail
-    : p && typeof p.title === 'string' && p.title !== '' ? p.title
-      : null;
+  const code = p && typeof p.code === 'string' ? p.code : null;
   const errors = p && Array.isArray(p.errors) ? p.errors : [];
   const items = errors
     .filter((e) => e && typeof e.message === 'string')
     .map((e) => (e.field ? `${e.field}: ${e.message}` : e.message));
   const fields = errors.map((e) => e && e.field).filter(Boolean);
-  if (text === null && items.length === 0) return { msg: { key: 'err.http', params: { status: reply.status } }, fields };
-  return { msg: { text: text ?? '', items }, fields };
+  if (code !== null && Object.hasOwn(MESSAGES[DEFAULT_LANG], `problem.${code}`)) {
+    return { msg: { key: `problem.${code}`, params: problemParams(p, reply), items }, fields, code };
+  }
+  const text = p && typeof p.detail === 'string' && p.detail !== '' ? p.detail
+    : p && typeof p.title === 'string' && p.title !== '' ? p.title
+      : null;
+  if (text === null && items.length === 0) {
+    return { msg: { key: 'err.http', params: { status: reply.status } }, fields, code };
+  }
+  return { msg: { text: text ?? '', items }, fields, code };
 }
 
 function isUser(u) {
@@ -380,18 +423,13 @@ async function onLoginSubmit(event) {
     else await checkSession();
     return;
   }
-  if (reply.status === 401) {
-    setLoginError({ key: 'err.credentials' }, ['email', 'password']);
+  const { msg, fields, code } = problemMessage(reply);
+  if (code === 'auth.invalid_credentials') {
+    setLoginError(msg, ['email', 'password']);
     $('password').value = '';
     $('password').focus();
     return;
   }
-  if (reply.status === 429) {
-    const seconds = retryAfterSeconds(reply.headers.get('retry-after'));
-    setLoginError(seconds === null ? { key: 'err.rateLimitedSoon' } : { key: 'err.rateLimited', params: { seconds } });
-    return;
-  }
-  const { msg, fields } = problemMessage(reply);
   setLoginError(msg, fields.filter((f) => f === 'email' || f === 'password'));
 }
 

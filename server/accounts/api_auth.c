@@ -44,9 +44,12 @@ throttle_or_reply(struct req *r, const char *email)
 	}
 	if (by_email < config.login_max_failures && by_addr < config.login_max_failures * 20)
 		return 0;
-	reply_problem(r, 429, "too many failed sign-ins; try again in %lld seconds",
-	    (long long)(retry > 0 ? retry : 1));
-	reply_header(r, "Retry-After", db_int(after, retry > 0 ? retry : 1));
+	if (retry < 1)
+		retry = 1;
+	reply_problem_with(r, PROBLEM_AUTH_THROTTLED, json_pack("{s:I}", "retry_after_s",
+	    (json_int_t)retry), "too many failed sign-ins; try again in %lld seconds",
+	    (long long)retry);
+	reply_header(r, "Retry-After", db_int(after, retry));
 	return -1;
 }
 
@@ -57,7 +60,8 @@ refuse(struct req *r, const char *email)
 		api_db_error(r);
 		return;
 	}
-	reply_problem(r, 401, "wrong email or password, or the account is deactivated");
+	reply_problem(r, PROBLEM_AUTH_INVALID_CREDENTIALS,
+	    "wrong email or password, or the account is deactivated");
 }
 
 static void
@@ -145,7 +149,7 @@ api_auth_logout(struct req *r)
 	const char *token = auth_token_of(r);
 
 	if (token == NULL) {
-		reply_problem(r, 401, "no session to end");
+		reply_problem(r, PROBLEM_AUTH_SESSION_REQUIRED, "no session to end");
 		return;
 	}
 	auth_token_hash_hex(token, l.hash_hex);
@@ -165,7 +169,8 @@ api_me(struct req *r)
 	if (db_users_get(r->db, r->session.user_id, &user) != 0)
 		api_db_error(r);
 	else if (user == NULL)
-		reply_problem(r, 401, "the account behind this session is gone");
+		reply_problem(r, PROBLEM_AUTH_ACCOUNT_GONE,
+		    "the account behind this session is gone");
 	else
 		reply_json(r, 200, user);
 	json_decref(user);

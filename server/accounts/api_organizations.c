@@ -67,7 +67,6 @@ void
 api_organizations_create(struct req *r)
 {
 	struct org_write w = { 0 };
-	char location[64];
 
 	if ((w.fields = validate_body_or_reply(r)) == NULL)
 		return;
@@ -75,9 +74,8 @@ api_organizations_create(struct req *r)
 		goto out;
 	if (api_transaction(r, org_create_tx, &w) != 0)
 		goto out;
-	snprintf(location, sizeof(location), "/api/v1/organizations/%lld",
+	reply_location(r, "/api/v1/organizations/%lld",
 	    (long long)json_integer_value(json_object_get(w.org, "id")));
-	reply_header(r, "Location", location);
 	reply_json(r, 201, w.org);
 out:
 	json_decref(w.org);
@@ -95,11 +93,11 @@ api_organizations_get(struct req *r)
 		return;
 	if (!api_has_role(r, ROLE_STAFF) &&
 	    id != r->session.org_id)
-		reply_problem(r, 404, "organization %lld not found", (long long)id);
+		reply_not_found(r, PROBLEM_ORGANIZATION_NOT_FOUND, "organization", id);
 	else if (db_organizations_get(r->db, id, &org) != 0)
 		api_db_error(r);
 	else if (org == NULL)
-		reply_problem(r, 404, "organization %lld not found", (long long)id);
+		reply_not_found(r, PROBLEM_ORGANIZATION_NOT_FOUND, "organization", id);
 	else
 		reply_json(r, 200, org);
 	json_decref(org);
@@ -136,7 +134,7 @@ api_organizations_patch(struct req *r)
 	if (api_transaction(r, org_update_tx, &w) != 0)
 		goto out;
 	if (w.org == NULL) {
-		reply_problem(r, 404, "organization %lld not found", (long long)w.id);
+		reply_not_found(r, PROBLEM_ORGANIZATION_NOT_FOUND, "organization", w.id);
 		goto out;
 	}
 	auth_cache_flush();

@@ -57,7 +57,8 @@ fields_of(struct req *r, json_t *body, struct user_write *w)
 		w->f.active = json_is_true(v) ? "true" : "false";
 	if ((v = json_object_get(body, "password")) != NULL) {
 		if (auth_password_hash(json_string_value(v), w->hash, sizeof(w->hash)) != 0) {
-			reply_problem(r, 503, "cannot hash the password now; try again");
+			reply_problem(r, PROBLEM_AUTH_HASH_UNAVAILABLE,
+			    "cannot hash the password now; try again");
 			return -1;
 		}
 		w->f.password_hash = w->hash;
@@ -108,16 +109,14 @@ api_users_create(struct req *r)
 {
 	struct user_write w = { 0 };
 	json_t *body;
-	char location[64];
 
 	if ((body = validate_body_or_reply(r)) == NULL)
 		return;
 	if (validate_fields_or_reply(r, body, user_fields, NFIELDS(user_fields), false) != 0 ||
 	    fields_of(r, body, &w) != 0 || api_transaction(r, user_create_tx, &w) != 0)
 		goto out;
-	snprintf(location, sizeof(location), "/api/v1/users/%lld",
+	reply_location(r, "/api/v1/users/%lld",
 	    (long long)json_integer_value(json_object_get(w.user, "id")));
-	reply_header(r, "Location", location);
 	reply_json(r, 201, w.user);
 out:
 	sodium_memzero(w.hash, sizeof(w.hash));
@@ -135,11 +134,11 @@ api_users_get(struct req *r)
 	if (validate_param_id_or_reply(r, "id", &id) != 0)
 		return;
 	if (!api_has_role(r, ROLE_ADMIN | ROLE_AUDITOR) && id != r->session.user_id)
-		reply_problem(r, 404, "user %lld not found", (long long)id);
+		reply_not_found(r, PROBLEM_USER_NOT_FOUND, "user", id);
 	else if (db_users_get(r->db, id, &user) != 0)
 		api_db_error(r);
 	else if (user == NULL)
-		reply_problem(r, 404, "user %lld not found", (long long)id);
+		reply_not_found(r, PROBLEM_USER_NOT_FOUND, "user", id);
 	else
 		reply_json(r, 200, user);
 	json_decref(user);
@@ -172,7 +171,7 @@ api_users_patch(struct req *r)
 	    fields_of(r, body, &w) != 0 || api_transaction(r, user_update_tx, &w) != 0)
 		goto out;
 	if (w.user == NULL) {
-		reply_problem(r, 404, "user %lld not found", (long long)w.id);
+		reply_not_found(r, PROBLEM_USER_NOT_FOUND, "user", w.id);
 		goto out;
 	}
 	auth_cache_flush();

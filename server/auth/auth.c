@@ -17,6 +17,7 @@
 #include "config.h"
 #include "db/db.h"
 #include "auth/db_sessions.h"
+#include "lib/text.h"
 
 #define CACHE_SLOTS 4096
 
@@ -78,21 +79,13 @@ auth_token_new(char token[AUTH_TOKEN_LEN + 1], unsigned char hash[32])
 	crypto_hash_sha256(hash, (const unsigned char *)token, AUTH_TOKEN_LEN);
 }
 
-static void
-hash_hex(const unsigned char hash[32], char out[67])
-{
-	out[0] = '\\';
-	out[1] = 'x';
-	sodium_bin2hex(out + 2, 65, hash, 32);
-}
-
 void
 auth_token_hash_hex(const char *token, char out[67])
 {
 	unsigned char hash[32];
 
 	crypto_hash_sha256(hash, (const unsigned char *)token, strlen(token));
-	hash_hex(hash, out);
+	text_bytea_hex(hash, sizeof(hash), out, 67);
 }
 
 /* The value of cookie name in a Cookie header, copied into out. */
@@ -202,7 +195,7 @@ auth_session_resolve(struct req *r)
 		pthread_mutex_lock(&cache_lock);
 		generation = cache_generation;
 		pthread_mutex_unlock(&cache_lock);
-		hash_hex(hash, hex);
+		text_bytea_hex(hash, sizeof(hash), hex, 67);
 		rc = db_session_lookup(r->db, hex, &s);
 		if (rc != 1)
 			return rc;

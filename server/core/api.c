@@ -7,76 +7,123 @@
 #include "lib/cursor.h"
 #include "log.h"
 
-/* Constraint names (sql/) and what to tell a person about them. */
+/* Constraint names (sql/), their problem codes, and what to tell a
+ * person about them. The code fixes the status: a 422 lists the field in
+ * errors, a 409 names it in `field`. */
 static const struct {
 	const char *constraint;
 	const char *field;
+	const struct problem_def *code;
 	const char *message;
-	int status;              /* 0: as the SQLSTATE says */
 } constraints[] = {
-	{ "organizations_name_key", "name", "an organization with this name already exists" },
-	{ "organizations_name_check", "name",
+	{ "organizations_name_key", "name", PROBLEM_ORGANIZATION_NAME_TAKEN,
+	  "an organization with this name already exists" },
+	{ "organizations_name_check", "name", PROBLEM_VALIDATION_FAILED,
 	  "must be 1 to 200 characters without leading or trailing spaces" },
-	{ "organizations_country_check", "country", "must be two capital letters (ISO 3166-1)" },
-	{ "users_email_key", "email", "a user with this email already exists" },
-	{ "users_email_check", "email", "must be an email address" },
-	{ "users_name_check", "name", "must be 1 to 200 characters" },
-	{ "users_organization_id_fkey", "organization_id", "no such organization" },
-	{ "users_roles_fit_organization", "roles",
+	{ "organizations_country_check", "country", PROBLEM_VALIDATION_FAILED,
+	  "must be two capital letters (ISO 3166-1)" },
+	{ "users_email_key", "email", PROBLEM_USER_EMAIL_TAKEN,
+	  "a user with this email already exists" },
+	{ "users_email_check", "email", PROBLEM_VALIDATION_FAILED,
+	  "must be an email address" },
+	{ "users_name_check", "name", PROBLEM_VALIDATION_FAILED,
+	  "must be 1 to 200 characters" },
+	{ "users_organization_id_fkey", "organization_id", PROBLEM_VALIDATION_FAILED,
+	  "no such organization" },
+	{ "users_roles_fit_organization", "roles", PROBLEM_VALIDATION_FAILED,
 	  "these roles do not fit the organization's kind (admin and officer: ministry; "
 	  "auditor: auditor or ministry; vendor: vendor or company; tenant: institute, "
 	  "university or company)" },
-	{ "programs_name_key", "name", "a programme with this name already exists" },
-	{ "programs_dates_check", "ends_on", "must not be before starts_on" },
-	{ "programs_budget_krw_check", "budget_krw", "must be more than zero" },
-	{ "program_milestones_due_key", "milestones", "two milestones fall on the same day", 422 },
-	{ "purchase_order_lines_gpu_model_active", "lines",
+	{ "programs_name_key", "name", PROBLEM_PROGRAM_NAME_TAKEN,
+	  "a programme with this name already exists" },
+	{ "programs_dates_check", "ends_on", PROBLEM_VALIDATION_FAILED,
+	  "must not be before starts_on" },
+	{ "programs_budget_krw_check", "budget_krw", PROBLEM_VALIDATION_FAILED,
+	  "must be more than zero" },
+	{ "program_milestones_due_key", "milestones", PROBLEM_VALIDATION_FAILED,
+	  "two milestones fall on the same day" },
+	{ "purchase_order_lines_gpu_model_active", "lines", PROBLEM_VALIDATION_FAILED,
 	  "a line names a GPU model retired from the catalogue" },
-	{ "program_milestones_gpu_target_check", "milestones", "a target must be more than zero" },
-	{ "gpu_models_name_key", "model", "this model is already in the catalogue" },
-	{ "purchase_orders_program_id_fkey", "program_id", "no such programme" },
-	{ "purchase_orders_vendor_id_fkey", "vendor_id", "no such active vendor organization" },
-	{ "purchase_order_lines_gpu_model_id_fkey", "lines", "a line names an unknown GPU model" },
-	{ "purchase_order_lines_model_key", "lines", "a model may appear on one line only", 422 },
-	{ "purchase_order_lines_quantity_check", "lines", "quantities must be more than zero" },
-	{ "purchase_order_lines_unit_price_check", "lines", "prices must be more than zero" },
-	{ "purchase_order_lines_warranty_months_check", "lines",
+	{ "program_milestones_gpu_target_check", "milestones", PROBLEM_VALIDATION_FAILED,
+	  "a target must be more than zero" },
+	{ "gpu_models_name_key", "model", PROBLEM_GPU_MODEL_NAME_TAKEN,
+	  "this model is already in the catalogue" },
+	{ "purchase_orders_program_id_fkey", "program_id", PROBLEM_VALIDATION_FAILED,
+	  "no such programme" },
+	{ "purchase_orders_vendor_id_fkey", "vendor_id", PROBLEM_VALIDATION_FAILED,
+	  "no such active vendor organization" },
+	{ "purchase_order_lines_gpu_model_id_fkey", "lines", PROBLEM_VALIDATION_FAILED,
+	  "a line names an unknown GPU model" },
+	{ "purchase_order_lines_model_key", "lines", PROBLEM_VALIDATION_FAILED,
+	  "a model may appear on one line only" },
+	{ "purchase_order_lines_quantity_check", "lines", PROBLEM_VALIDATION_FAILED,
+	  "quantities must be more than zero" },
+	{ "purchase_order_lines_unit_price_check", "lines", PROBLEM_VALIDATION_FAILED,
+	  "prices must be more than zero" },
+	{ "purchase_order_lines_warranty_months_check", "lines", PROBLEM_VALIDATION_FAILED,
 	  "warranty_months must be from 0 to 120" },
-	{ "purchase_order_lines_amount_check", "lines",
+	{ "purchase_order_lines_amount_check", "lines", PROBLEM_VALIDATION_FAILED,
 	  "a line's quantity times its unit price must be at most 10^17" },
-	{ "payments_invoice_key", "invoice_number",
+	{ "payments_invoice_key", "invoice_number", PROBLEM_PAYMENT_INVOICE_TAKEN,
 	  "this invoice is already recorded against this order" },
 	/* sites and allocations */
-	{ "sites_name_key", "name", "a site with this name already exists" },
-	{ "sites_name_check", "name",
+	{ "sites_name_key", "name", PROBLEM_SITE_NAME_TAKEN,
+	  "a site with this name already exists" },
+	{ "sites_name_check", "name", PROBLEM_VALIDATION_FAILED,
 	  "must be 1 to 200 characters without leading or trailing spaces" },
-	{ "sites_operator_id_fkey", "operator_id", "no such organization" },
-	{ "racks_name_key", "name", "this site already has a rack with this name" },
-	{ "racks_name_check", "name",
+	{ "sites_operator_id_fkey", "operator_id", PROBLEM_VALIDATION_FAILED,
+	  "no such organization" },
+	{ "racks_name_key", "name", PROBLEM_RACK_NAME_TAKEN,
+	  "this site already has a rack with this name" },
+	{ "racks_name_check", "name", PROBLEM_VALIDATION_FAILED,
 	  "must be 1 to 100 characters without leading or trailing spaces" },
-	{ "allocations_tenant_id_fkey", "tenant_id",
+	{ "allocations_tenant_id_fkey", "tenant_id", PROBLEM_VALIDATION_FAILED,
 	  "must be an active institute, university or company" },
-	{ "allocations_dates_check", "ends_on", "must not be before starts_on" },
-	{ "allocations_rack_fkey", "rack_id", "no such rack at this site" },
-	{ "allocation_assets_active_key", "asset_ids",
+	{ "allocations_dates_check", "ends_on", PROBLEM_VALIDATION_FAILED,
+	  "must not be before starts_on" },
+	{ "allocations_rack_fkey", "rack_id", PROBLEM_VALIDATION_FAILED,
+	  "no such rack at this site" },
+	{ "allocation_assets_active_key", "asset_ids", PROBLEM_ALLOCATION_ASSET_TAKEN,
 	  "an asset is in another active allocation already" },
 	/* deliveries and assets; a NULL message is the database's own, from
 	 * a trigger that names what is allowed */
-	{ "delivery_units_serial_key", "serials",
+	{ "delivery_units_serial_key", "serials", PROBLEM_DELIVERY_SERIAL_RACE,
 	  "a serial number was registered by another delivery at the same moment; "
 	  "check the serials and send the delivery again" },
-	{ "delivery_units_delivery_serial_key", "serials",
+	{ "delivery_units_delivery_serial_key", "serials", PROBLEM_DELIVERY_SERIAL_RACE,
 	  "a serial number was added to this delivery at the same moment; send it again" },
-	{ "assets_serial_key", "serial", "an asset with this serial number already exists" },
-	{ "assets_transition", "status", NULL, 409 },
-	{ "assets_transition_reason", "reason", NULL, 422 },
+	{ "assets_serial_key", "serial", PROBLEM_ASSET_SERIAL_TAKEN,
+	  "an asset with this serial number already exists" },
+	{ "assets_transition", "status", PROBLEM_ASSET_TRANSITION_REFUSED,
+	  NULL },
+	{ "assets_transition_reason", "reason", PROBLEM_VALIDATION_FAILED,
+	  NULL },
 };
+
+/* The code of a database error no constraint of the table explains. */
+static const struct problem_def *
+db_error_code(int status)
+{
+	switch (status) {
+	case 400:
+		return PROBLEM_REQUEST_INVALID_UTF8;
+	case 409:
+		return PROBLEM_DB_CONFLICT;
+	case 422:
+		return PROBLEM_DB_RULE_VIOLATED;
+	case 503:
+		return PROBLEM_DB_UNAVAILABLE;
+	default:
+		return PROBLEM_INTERNAL_ERROR;
+	}
+}
 
 void
 api_db_error(struct req *r)
 {
 	struct db *db = r->db;
 	int status = db_error_status(db);
+	const struct problem_def *code;
 	size_t i;
 
 	for (i = 0; i < sizeof(constraints) / sizeof(constraints[0]); i++) {
@@ -84,25 +131,24 @@ api_db_error(struct req *r)
 
 		if (strcmp(db->constraint, constraints[i].constraint) != 0)
 			continue;
-		if (constraints[i].status != 0)
-			status = constraints[i].status;
-		if (status == 422) {
-			reply_invalid(r, json_pack("[{s:s, s:s}]", "field", constraints[i].field,
-			    "message", message), message);
-		} else {
-			reply_problem(r, status, "%s", message);
-		}
+		code = constraints[i].code;
+		if (code == PROBLEM_VALIDATION_FAILED)
+			reply_invalid_field(r, constraints[i].field, message);
+		else
+			reply_problem_with(r, code, json_pack("{s:s}", "field",
+			    constraints[i].field), "%s", message);
 		return;
 	}
-	if (status == 503) {
-		reply_problem(r, 503, "the database is not answering; try again shortly");
+	code = db_error_code(status);
+	if (code == PROBLEM_DB_UNAVAILABLE) {
+		reply_problem(r, code, "the database is not answering; try again shortly");
 		reply_header(r, "Retry-After", "5");
-	} else if (status == 500) {
+	} else if (code == PROBLEM_INTERNAL_ERROR) {
 		log_warn("request %s: database error %s: %s\n",
 		    r->request_id, db->sqlstate, db->message);
-		reply_problem(r, 500, "internal error; quote request id %s", r->request_id);
+		reply_problem(r, code, "internal error; quote request id %s", r->request_id);
 	} else {
-		reply_problem(r, status, "%s", db->message);
+		reply_problem(r, code, "%s", db->message);
 	}
 }
 

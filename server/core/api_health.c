@@ -57,7 +57,7 @@ api_openapi(struct req *r)
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		if (fd >= 0)
 			close(fd);
-		reply_problem(r, 404, "the OpenAPI document is not installed");
+		reply_problem(r, PROBLEM_FILE_NOT_FOUND, "the OpenAPI document is not installed");
 		return;
 	}
 	reply_file(r, fd, (size_t)st.st_size, "application/yaml; charset=utf-8");

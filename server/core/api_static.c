@@ -54,7 +54,7 @@ api_static(struct req *r)
 	int fd;
 
 	if (!path_ok(p)) {
-		reply_problem(r, 404, "no such file");
+		reply_problem(r, PROBLEM_FILE_NOT_FOUND, "no such file");
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/static%s", config.root, p);
@@ -62,7 +62,7 @@ api_static(struct req *r)
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		if (fd >= 0)
 			close(fd);
-		reply_problem(r, 404, "no such file: %s", p);
+		reply_problem(r, PROBLEM_FILE_NOT_FOUND, "no such file: %s", p);
 		return;
 	}
 	/* A validator, so that browsers revalidate (no-cache) with a 304

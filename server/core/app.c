@@ -12,6 +12,7 @@
 #include "config.h"
 #include "db/db.h"
 #include "db/db_idempotency.h"
+#include "lib/text.h"
 #include "core/reply.h"
 #include "log.h"
 
@@ -31,7 +32,8 @@ admit_or_reply(struct req *r)
 	if (route->flags & ROUTE_PUBLIC) {
 		/* A forged sign-in from another site is refused too. */
 		if (is_write(r->method) && r->origin && !auth_origin_ok(r)) {
-			reply_problem(r, 403, "the Origin header does not match this server");
+			reply_problem(r, PROBLEM_AUTH_ORIGIN_MISMATCH,
+			    "the Origin header does not match this server");
 			return -1;
 		}
 		return 0;
@@ -42,16 +44,19 @@ admit_or_reply(struct req *r)
 		return -1;
 	}
 	if (rc == 0) {
-		reply_problem(r, 401, "sign in first: no valid session or bearer token");
+		reply_problem(r, PROBLEM_AUTH_SESSION_REQUIRED,
+		    "sign in first: no valid session or bearer token");
 		reply_header(r, "WWW-Authenticate", "Bearer");
 		return -1;
 	}
 	if (r->session.via_cookie && is_write(r->method) && !auth_origin_ok(r)) {
-		reply_problem(r, 403, "a browser write needs an Origin header matching this server");
+		reply_problem(r, PROBLEM_AUTH_ORIGIN_MISMATCH,
+		    "a browser write needs an Origin header matching this server");
 		return -1;
 	}
 	if (route->roles && !api_has_role(r, route->roles)) {
-		reply_problem(r, 403, "your roles do not allow %s %s", r->method, route->pattern);
+		reply_problem(r, PROBLEM_AUTH_FORBIDDEN_ROLE,
+		    "your roles do not allow %s %s", r->method, route->pattern);
 		return -1;
 	}
 	return 0;
@@ -80,9 +85,7 @@ request_hash(const struct req *r, char out[67])
 	if (r->upload.present)   /* a streamed body: its hash stands for it */
 		crypto_hash_sha256_update(&st, (const unsigned char *)r->upload.sha256, 64);
 	crypto_hash_sha256_final(&st, hash);
-	out[0] = '\\';
-	out[1] = 'x';
-	sodium_bin2hex(out + 2, 65, hash, sizeof(hash));
+	text_bytea_hex(hash, sizeof(hash), out, 67);
 }
 
 static const char *
@@ -101,11 +104,13 @@ static void
 idempotency_replay(struct req *r, const struct idem_record *rec)
 {
 	if (!rec->same_request) {
-		reply_invalid(r, json_pack("[{s:s, s:s}]", "field", "Idempotency-Key", "message",
+		reply_problem_with(r, PROBLEM_IDEMPOTENCY_KEY_REUSED, json_pack("{s:[{s:s, s:s}]}",
+		    "errors", "field", "Idempotency-Key", "message",
 		    "was already used for another request"), "this Idempotency-Key was already "
 		    "used for another request; use a new key");
 	} else if (!rec->done) {
-		reply_problem(r, 409, "a request with this Idempotency-Key is still running");
+		reply_problem(r, PROBLEM_IDEMPOTENCY_IN_FLIGHT,
+		    "a request with this Idempotency-Key is still running");
 		reply_header(r, "Retry-After", "1");
 	} else {
 		reply_text(r, rec->status, rec->content_type, rec->body ? rec->body : "");
@@ -129,7 +134,9 @@ handle_idempotent(struct req *r)
 	int rc;
 
 	if (strlen(key) == 0 || strlen(key) > 200) {
-		reply_problem(r, 400, "Idempotency-Key must be 1 to 200 characters");
+		reply_problem_with(r, PROBLEM_IDEMPOTENCY_KEY_INVALID, json_pack("{s:i, s:i}",
+		    "min_length", 1, "max_length", 200),
+		    "Idempotency-Key must be 1 to 200 characters");
 		return;
 	}
 	request_hash(r, hash);
@@ -173,7 +180,8 @@ app_admit(struct req *r)
 
 	if (!is_api(r->path)) {
 		if (is_write(r->method)) {
-			reply_problem(r, 405, "only GET and HEAD serve files");
+			reply_problem(r, PROBLEM_REQUEST_METHOD_NOT_ALLOWED,
+			    "only GET and HEAD serve files");
 			reply_header(r, "Allow", "GET, HEAD");
 			return -1;
 		}
@@ -181,11 +189,12 @@ app_admit(struct req *r)
 	}
 	found = router_match(app_routes, app_nroutes, r->method, r->path, &r->match);
 	if (found == 404) {
-		reply_problem(r, 404, "no such resource: %s", r->path);
+		reply_problem(r, PROBLEM_REQUEST_NOT_FOUND, "no such resource: %s", r->path);
 		return -1;
 	}
 	if (found == 405) {
-		reply_problem(r, 405, "%s is not allowed here; allowed: %s", r->method,
+		reply_problem(r, PROBLEM_REQUEST_METHOD_NOT_ALLOWED,
+		    "%s is not allowed here; allowed: %s", r->method,
 		    r->match.allow);
 		reply_header(r, "Allow", r->match.allow);
 		return -1;
@@ -193,7 +202,8 @@ app_admit(struct req *r)
 	if (!(r->match.route->flags & ROUTE_NO_DB)) {
 		r->db = db_thread();
 		if (r->db == NULL) {
-			reply_problem(r, 503, "the database is not reachable; try again shortly");
+			reply_problem(r, PROBLEM_DB_UNAVAILABLE,
+			    "the database is not reachable; try again shortly");
 			reply_header(r, "Retry-After", "5");
 			return -1;
 		}

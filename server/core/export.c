@@ -83,8 +83,12 @@ release(void *cls)
 void
 export_refused_reply(struct req *r, int rc)
 {
-	reply_problem(r, 503, rc > 0 ? "every download slot is busy; try again shortly" :
-	    "the database is not reachable; try again shortly");
+	if (rc > 0)
+		reply_problem(r, PROBLEM_DOWNLOAD_BUSY,
+		    "every download slot is busy; try again shortly");
+	else
+		reply_problem(r, PROBLEM_DB_UNAVAILABLE,
+		    "the database is not reachable; try again shortly");
 	reply_header(r, "Retry-After", rc > 0 ? "10" : "5");
 }
 
@@ -98,7 +102,7 @@ export_csv_reply(struct req *r, const char *filename, const char *const *header,
 
 	if (ncols > MAX_COLS || (p = calloc(1, sizeof(*p))) == NULL) {
 		db_rows_close(rows);
-		reply_problem(r, 500, "the download could not be prepared");
+		reply_problem(r, PROBLEM_INTERNAL_ERROR, "the download could not be prepared");
 		return;
 	}
 	p->rows = rows;

@@ -254,7 +254,7 @@ send_reply(struct MHD_Connection *c, struct req *r)
 	enum MHD_Result ret;
 
 	if (r->status == 0)
-		reply_problem(r, 500, "the request was not answered");
+		reply_problem(r, PROBLEM_INTERNAL_ERROR, "the request was not answered");
 	if (r->producer.read != NULL) {
 		resp = producer_response(r);
 	} else if (r->reply_fd >= 0) {
@@ -323,17 +323,21 @@ utf8_or_reply(struct MHD_Connection *c, struct req *r)
 	size_t i;
 
 	if (!utf8_valid(r->path)) {
-		reply_problem(r, 400, "the path is not valid UTF-8, or holds %%00");
+		reply_problem_with(r, PROBLEM_REQUEST_INVALID_UTF8,
+		    json_pack("{s:s}", "part", "path"), "the path is not valid UTF-8, or holds %%00");
 		return -1;
 	}
 	for (i = 0; i < r->nquery; i++)
 		if (!utf8_valid(r->query[i].key) || !utf8_valid(r->query[i].value)) {
-			reply_problem(r, 400, "a query parameter is not valid UTF-8, or holds %%00");
+			reply_problem_with(r, PROBLEM_REQUEST_INVALID_UTF8,
+			    json_pack("{s:s}", "part", "query"),
+			    "a query parameter is not valid UTF-8, or holds %%00");
 			return -1;
 		}
 	MHD_get_connection_values(c, MHD_HEADER_KIND, header_utf8, &bad);
 	if (bad != NULL) {
-		reply_problem(r, 400, "a header is not valid UTF-8");
+		reply_problem_with(r, PROBLEM_REQUEST_INVALID_UTF8, json_pack("{s:s}", "part",
+		    "header"), "a header is not valid UTF-8");
 		return -1;
 	}
 	return 0;
@@ -348,6 +352,15 @@ has_body(struct MHD_Connection *c)
 	return (cl != NULL && strtoull(cl, NULL, 10) > 0) ||
 	    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+}
+
+/* 413 naming the limit. */
+static void
+too_large_reply(struct http_req *h)
+{
+	reply_problem_with(&h->r, PROBLEM_REQUEST_BODY_TOO_LARGE, json_pack("{s:I}",
+	    "limit_bytes", (json_int_t)h->limit), "the body is larger than the limit of %zu bytes",
+	    h->limit);
 }
 
 /* First call: the headers. A refusal of a request with a body goes out
@@ -370,13 +383,14 @@ on_headers(struct MHD_Connection *c, struct http_req *h)
 	h->to_file = r->match.route && (r->match.route->flags & ROUTE_STREAM_BODY);
 	h->limit = h->to_file ? config.upload_limit : config.body_limit;
 	if (cl != NULL && strtoull(cl, NULL, 10) > h->limit) {
-		reply_problem(r, 413, "the body is larger than the limit of %zu bytes", h->limit);
+		too_large_reply(h);
 		return send_reply(c, r);
 	}
 	if (h->to_file && stream_sink_open(&h->sink, config.upload_dir) != 0) {
 		log_warn("upload folder %s: %s\n", config.upload_dir,
 		    strerror(errno));
-		reply_problem(r, 503, "uploads cannot be stored just now; try again shortly");
+		reply_problem(r, PROBLEM_UPLOAD_UNAVAILABLE,
+		    "uploads cannot be stored just now; try again shortly");
 		reply_header(r, "Retry-After", "30");
 		return send_reply(c, r);
 	}
@@ -417,12 +431,14 @@ on_complete_body(struct MHD_Connection *c, struct http_req *h)
 	struct req *r = &h->r;
 
 	if (h->too_large) {
-		reply_problem(r, 413, "the body is larger than the limit of %zu bytes", h->limit);
+		too_large_reply(h);
 	} else if (h->no_memory) {
-		reply_problem(r, 503, "the server is receiving too much at once; try again shortly");
+		reply_problem(r, PROBLEM_SERVER_BUSY,
+		    "the server is receiving too much at once; try again shortly");
 		reply_header(r, "Retry-After", "5");
 	} else if (h->sink_failed) {
-		reply_problem(r, 503, "the upload could not be stored; try again shortly");
+		reply_problem(r, PROBLEM_UPLOAD_UNAVAILABLE,
+		    "the upload could not be stored; try again shortly");
 		reply_header(r, "Retry-After", "30");
 	} else {
 		if (h->to_file) {

@@ -130,45 +130,97 @@ reply_empty(struct req *r, int status)
 	r->reply_type = NULL;
 }
 
+/* Builds and sets the problem. Steals fields and errors. */
 static void
-problem(struct req *r, int status, const char *detail, json_t *errors)
+problem(struct req *r, const struct problem_def *code, const char *detail, json_t *fields,
+    json_t *errors)
 {
-	size_t i = problem_index(status);
+	const struct problem_def *def = code ? code : PROBLEM_INTERNAL_ERROR;
+	size_t i = problem_index(def->status);
 	char type[64];
 	json_t *p;
 
 	snprintf(type, sizeof(type), "/problems/%s", problems[i].slug);
-	p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type,
-	    "title", problems[i].title, "status", status, "detail", detail,
+	p = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s}", "type", type, "code", def->code,
+	    "title", problems[i].title, "status", def->status, "detail", detail,
 	    "request_id", r->request_id);
+	if (p != NULL && fields != NULL)
+		json_object_update_missing(p, fields);
 	if (p != NULL && errors != NULL)
 		json_object_set(p, "errors", errors);
+	json_decref(fields);
+	json_decref(errors);
 	if (p == NULL) {
 		reply_reset(r);
 		r->status = 500;
 		return;
 	}
-	reply_dump(r, status, p, "application/problem+json");
+	reply_dump(r, def->status, p, "application/problem+json");
 	json_decref(p);
 }
 
-void
-reply_problem(struct req *r, int status, const char *fmt, ...)
+static void problemv(struct req *r, const struct problem_def *code, json_t *fields, const char *fmt,
+    va_list ap) __attribute__((format(printf, 4, 0)));
+
+static void
+problemv(struct req *r, const struct problem_def *code, json_t *fields, const char *fmt, va_list ap)
 {
 	char detail[512];
+
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	problem(r, code, detail, fields, NULL);
+}
+
+void
+reply_problem(struct req *r, const struct problem_def *code, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
+	problemv(r, code, NULL, fmt, ap);
 	va_end(ap);
-	problem(r, status, detail, NULL);
+}
+
+void
+reply_problem_with(struct req *r, const struct problem_def *code, json_t *fields,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	problemv(r, code, fields, fmt, ap);
+	va_end(ap);
+}
+
+void
+reply_not_found(struct req *r, const struct problem_def *code, const char *what, long long id)
+{
+	reply_problem_with(r, code, json_pack("{s:I}", "id", (json_int_t)id), "%s %lld not found",
+	    what, id);
 }
 
 void
 reply_invalid(struct req *r, json_t *errors, const char *detail)
 {
-	problem(r, 422, detail, errors);
-	json_decref(errors);
+	problem(r, PROBLEM_VALIDATION_FAILED, detail, NULL, errors);
+}
+
+void
+reply_invalid_field(struct req *r, const char *field, const char *message)
+{
+	reply_invalid(r, json_pack("[{s:s, s:s}]", "field", field, "message", message), message);
+}
+
+void
+reply_location(struct req *r, const char *fmt, ...)
+{
+	char location[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(location, sizeof(location), fmt, ap);
+	va_end(ap);
+	reply_header(r, "Location", location);
 }
 
 void

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "core/problem.h"
 #include "core/req.h"
 
 /* JSON reply. Borrows body. */
@@ -22,12 +23,30 @@ void reply_etag(struct req *r, const char *kind, long long id, long long version
 /* Empty reply (204, 304 ...). */
 void reply_empty(struct req *r, int status);
 
-/* problem+json whose type and title follow from the status. */
-void reply_problem(struct req *r, int status, const char *detail_fmt, ...)
+/* problem+json with the code's status, `code`, and type and title that
+ * follow from the status; detail is for a person, in English. */
+void reply_problem(struct req *r, const struct problem_def *code, const char *detail_fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* 422 with a list of {field, message}. Steals errors (a JSON array). */
+/* Same, with the numbers (or names) the detail quotes as members of the
+ * problem, so that clients need not parse the sentence. Steals fields (a
+ * JSON object, or NULL); the standard members win over its keys. */
+void reply_problem_with(struct req *r, const struct problem_def *code, json_t *fields,
+    const char *detail_fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* 404 "<what> <id> not found" with the id as a member. */
+void reply_not_found(struct req *r, const struct problem_def *code, const char *what, long long id);
+
+/* 422 validation.failed with a list of {field, message}. Steals errors
+ * (a JSON array). */
 void reply_invalid(struct req *r, json_t *errors, const char *detail);
+
+/* Same for one field. */
+void reply_invalid_field(struct req *r, const char *field, const char *message);
+
+/* The Location header of a created record, from a format
+ * ("/api/v1/programs/%lld"). */
+void reply_location(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A file, already opened; steals fd. */
 void reply_file(struct req *r, int fd, size_t size, const char *type);

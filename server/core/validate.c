@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "lib/cursor.h"
+#include "lib/text.h"
 #include "core/reply.h"
 
 #define PAGE_DEFAULT 50
@@ -25,11 +26,8 @@ validate_utf8_len(const char *s)
 	return n;
 }
 
-static void error_add(json_t *errors, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-error_add(json_t *errors, const char *field, const char *fmt, ...)
+void
+validate_error_add(json_t *errors, const char *field, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -40,24 +38,6 @@ error_add(json_t *errors, const char *field, const char *fmt, ...)
 	json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field, "message", msg));
 }
 
-static bool
-is_one_of(const char *s, const char *const *one_of)
-{
-	for (; *one_of; one_of++)
-		if (strcmp(s, *one_of) == 0)
-			return true;
-	return false;
-}
-
-static void
-one_of_text(const char *const *one_of, char *out, size_t outlen)
-{
-	size_t len = 0;
-
-	out[0] = '\0';
-	for (; *one_of && len + 1 < outlen; one_of++)
-		len += (size_t)snprintf(out + len, outlen - len, "%s%s", len ? ", " : "", *one_of);
-}
 
 /* Checks one string value: length in code points, allowed values. */
 static void
@@ -68,14 +48,15 @@ check_string(const struct field_spec *f, const char *s, const char *field, json_
 
 	if (len < f->min_len) {
 		if (f->min_len == 1)
-			error_add(errors, field, "must not be empty");
+			validate_error_add(errors, field, "must not be empty");
 		else
-			error_add(errors, field, "must be at least %zu characters", f->min_len);
+			validate_error_add(errors, field, "must be at least %zu characters",
+			    f->min_len);
 	} else if (f->max_len && len > f->max_len) {
-		error_add(errors, field, "must be at most %zu characters", f->max_len);
-	} else if (f->one_of && !is_one_of(s, f->one_of)) {
-		one_of_text(f->one_of, buf, sizeof(buf));
-		error_add(errors, field, "must be one of: %s", buf);
+		validate_error_add(errors, field, "must be at most %zu characters", f->max_len);
+	} else if (f->one_of && !text_one_of(s, f->one_of)) {
+		text_join(f->one_of, buf, sizeof(buf));
+		validate_error_add(errors, field, "must be one of: %s", buf);
 	}
 }
 
@@ -86,7 +67,7 @@ check_array(const struct field_spec *f, json_t *v, json_t *errors)
 	char name[96];
 
 	if (n < f->min_len) {
-		error_add(errors, f->name, "needs at least %zu element(s)", f->min_len);
+		validate_error_add(errors, f->name, "needs at least %zu element(s)", f->min_len);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -94,13 +75,14 @@ check_array(const struct field_spec *f, json_t *v, json_t *errors)
 
 		snprintf(name, sizeof(name), "%s[%zu]", f->name, i);
 		if (!json_is_string(e)) {
-			error_add(errors, name, "must be a string");
+			validate_error_add(errors, name, "must be a string");
 			continue;
 		}
 		check_string(f, json_string_value(e), name, errors);
 		for (j = 0; j < i; j++)
 			if (json_equal(e, json_array_get(v, j)))
-				error_add(errors, name, "repeats %s", json_string_value(e));
+				validate_error_add(errors, name, "repeats %s",
+				    json_string_value(e));
 	}
 }
 
@@ -144,11 +126,12 @@ check_objects(const struct field_spec *f, json_t *v, json_t *errors)
 	char prefix[96];
 
 	if (f->max_len && (n < f->min_len || n > f->max_len)) {
-		error_add(errors, f->name, "needs %zu to %zu element(s)", f->min_len, f->max_len);
+		validate_error_add(errors, f->name, "needs %zu to %zu element(s)", f->min_len,
+		    f->max_len);
 		return;
 	}
 	if (n < f->min_len) {
-		error_add(errors, f->name, "needs at least %zu element(s)", f->min_len);
+		validate_error_add(errors, f->name, "needs at least %zu element(s)", f->min_len);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -156,7 +139,7 @@ check_objects(const struct field_spec *f, json_t *v, json_t *errors)
 
 		snprintf(prefix, sizeof(prefix), "%s[%zu].", f->name, i);
 		if (!json_is_object(e))
-			error_add(errors, prefix, "must be an object");
+			validate_error_add(errors, prefix, "must be an object");
 		else
 			check_fields(e, f->items, f->nitems, prefix, errors);
 	}
@@ -172,40 +155,40 @@ check_value(const struct field_spec *f, json_t *v, json_t *errors)
 		/* FALLTHROUGH */
 	case FIELD_STRING:
 		if (!json_is_string(v))
-			error_add(errors, f->name, "must be a string%s",
+			validate_error_add(errors, f->name, "must be a string%s",
 			    f->type == FIELD_STRING_OR_NULL ? " or null" : "");
 		else
 			check_string(f, json_string_value(v), f->name, errors);
 		return;
 	case FIELD_INTEGER:
 		if (!json_is_integer(v) || json_integer_value(v) < 1)
-			error_add(errors, f->name, "must be a positive whole number");
+			validate_error_add(errors, f->name, "must be a positive whole number");
 		else if (f->max_len && (size_t)json_integer_value(v) > f->max_len)
-			error_add(errors, f->name, "must be at most %zu", f->max_len);
+			validate_error_add(errors, f->name, "must be at most %zu", f->max_len);
 		return;
 	case FIELD_BOOLEAN:
 		if (!json_is_boolean(v))
-			error_add(errors, f->name, "must be true or false");
+			validate_error_add(errors, f->name, "must be true or false");
 		return;
 	case FIELD_STRING_ARRAY:
 		if (!json_is_array(v))
-			error_add(errors, f->name, "must be an array of strings");
+			validate_error_add(errors, f->name, "must be an array of strings");
 		else
 			check_array(f, v, errors);
 		return;
 	case FIELD_DATE:
 		if (!json_is_string(v) || !is_date(json_string_value(v)))
-			error_add(errors, f->name, "must be a date written YYYY-MM-DD");
+			validate_error_add(errors, f->name, "must be a date written YYYY-MM-DD");
 		return;
 	case FIELD_DECIMAL:
 		if (!json_is_string(v) || !is_decimal(json_string_value(v)) ||
 		    strspn(json_string_value(v), "0.") == strlen(json_string_value(v)))
-			error_add(errors, f->name, "must be a positive decimal in a string, "
-			    "like \"1385.20\"");
+			validate_error_add(errors, f->name,
+			    "must be a positive decimal in a string, like \"1385.20\"");
 		return;
 	case FIELD_OBJECT_ARRAY:
 		if (!json_is_array(v))
-			error_add(errors, f->name, "must be an array of objects");
+			validate_error_add(errors, f->name, "must be an array of objects");
 		else
 			check_objects(f, v, errors);
 		return;
@@ -227,13 +210,13 @@ check_fields(json_t *obj, const struct field_spec *spec, size_t nspec,
 			if (strcmp(spec[i].name, key) == 0)
 				break;
 		if (i == nspec)
-			error_add(sub, key, "is not a field of this resource");
+			validate_error_add(sub, key, "is not a field of this resource");
 	}
 	for (i = 0; i < nspec; i++) {
 		v = json_object_get(obj, spec[i].name);
 		if (v == NULL) {
 			if (spec[i].required)
-				error_add(sub, spec[i].name, "is required");
+				validate_error_add(sub, spec[i].name, "is required");
 			continue;
 		}
 		check_value(&spec[i], v, sub);
@@ -265,7 +248,7 @@ validate_fields_or_reply(struct req *r, json_t *obj, const struct field_spec *sp
 
 	validate_fields(obj, spec, nspec, errors);
 	if (need_one && json_object_size(obj) == 0)
-		error_add(errors, "", "give at least one field to change");
+		validate_error_add(errors, "", "give at least one field to change");
 	if (json_array_size(errors) == 0) {
 		json_decref(errors);
 		return 0;
@@ -283,19 +266,21 @@ validate_body_or_reply(struct req *r)
 
 	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
 	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
-		reply_problem(r, 415, "send the body as application/json (Content-Type was %s)",
-		    ct ? ct : "missing");
+		reply_problem_with(r, PROBLEM_REQUEST_UNSUPPORTED_MEDIA_TYPE,
+		    json_pack("{s:s}", "expected", "application/json"),
+		    "send the body as application/json (Content-Type was %s)", ct ? ct : "missing");
 		return NULL;
 	}
 	body = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (body == NULL) {
-		reply_problem(r, 400, "the body is not valid JSON: %s at line %d, column %d",
-		    jerr.text, jerr.line, jerr.column);
+		reply_problem_with(r, PROBLEM_REQUEST_INVALID_JSON, json_pack("{s:i, s:i}", "line",
+		    jerr.line, "column", jerr.column), "the body is not valid JSON: %s at line %d, "
+		    "column %d", jerr.text, jerr.line, jerr.column);
 		return NULL;
 	}
 	if (!json_is_object(body)) {
 		json_decref(body);
-		reply_problem(r, 400, "the body must be a JSON object");
+		reply_problem(r, PROBLEM_REQUEST_BODY_NOT_OBJECT, "the body must be a JSON object");
 		return NULL;
 	}
 	return body;
@@ -322,7 +307,7 @@ validate_param_id_or_reply(struct req *r, const char *name, int64_t *out)
 {
 	if (validate_id(req_param(r, name), out) == 0)
 		return 0;
-	reply_problem(r, 404, "no record has the id %s", req_param(r, name));
+	reply_problem(r, PROBLEM_RECORD_NOT_FOUND, "no record has the id %s", req_param(r, name));
 	return -1;
 }
 
@@ -334,7 +319,8 @@ validate_query_id_or_reply(struct req *r, const char *name, int64_t *out, bool *
 	*present = s != NULL;
 	if (s == NULL || validate_id(s, out) == 0)
 		return 0;
-	reply_problem(r, 400, "query parameter %s must be a positive whole number", name);
+	reply_problem_with(r, PROBLEM_QUERY_INVALID, json_pack("{s:s}", "parameter", name),
+	    "query parameter %s must be a positive whole number", name);
 	return -1;
 }
 
@@ -350,7 +336,8 @@ validate_query_bool_or_reply(struct req *r, const char *name, const char **out)
 		*out = s;
 		return 0;
 	}
-	reply_problem(r, 400, "query parameter %s must be true or false", name);
+	reply_problem_with(r, PROBLEM_QUERY_INVALID, json_pack("{s:s}", "parameter", name),
+	    "query parameter %s must be true or false", name);
 	return -1;
 }
 
@@ -364,12 +351,13 @@ validate_query_enum_or_reply(struct req *r, const char *name,
 	*out = NULL;
 	if (s == NULL)
 		return 0;
-	if (is_one_of(s, one_of)) {
+	if (text_one_of(s, one_of)) {
 		*out = s;
 		return 0;
 	}
-	one_of_text(one_of, list, sizeof(list));
-	reply_problem(r, 400, "query parameter %s must be one of: %s", name, list);
+	text_join(one_of, list, sizeof(list));
+	reply_problem_with(r, PROBLEM_QUERY_INVALID, json_pack("{s:s}", "parameter", name),
+	    "query parameter %s must be one of: %s", name, list);
 	return -1;
 }
 
@@ -380,15 +368,16 @@ validate_query_known_or_reply(struct req *r, const char *const *allowed)
 	char list[200];
 
 	if (r->query_overflow) {
-		reply_problem(r, 400, "too many query parameters");
+		reply_problem(r, PROBLEM_QUERY_TOO_MANY, "too many query parameters");
 		return -1;
 	}
 	for (i = 0; i < r->nquery; i++) {
-		if (is_one_of(r->query[i].key, allowed))
+		if (text_one_of(r->query[i].key, allowed))
 			continue;
-		one_of_text(allowed, list, sizeof(list));
-		reply_problem(r, 400, "unknown query parameter %s; this list takes: %s",
-		    r->query[i].key, list);
+		text_join(allowed, list, sizeof(list));
+		reply_problem_with(r, PROBLEM_QUERY_UNKNOWN_PARAMETER, json_pack("{s:s}",
+		    "parameter", r->query[i].key),
+		    "unknown query parameter %s; this list takes: %s", r->query[i].key, list);
 		return -1;
 	}
 	return 0;
@@ -403,14 +392,16 @@ validate_if_match_or_reply(struct req *r, const char *kind, long long id,
 	if (r->if_match == NULL) {
 		if (!required)
 			return 0;
-		reply_problem(r, 428, "send If-Match with the ETag you read, so that no one's "
-		    "change is overwritten");
+		reply_problem(r, PROBLEM_IF_MATCH_REQUIRED, "send If-Match with the ETag you read, "
+		    "so that no one's change is overwritten");
 		return -1;
 	}
 	snprintf(etag, sizeof(etag), "\"%s-%lld-v%lld\"", kind, id, version);
 	if (strcmp(r->if_match, etag) == 0 || strcmp(r->if_match, "*") == 0)
 		return 0;
-	reply_problem(r, 412, "the record changed since you read it (now %s); read it again", etag);
+	reply_problem_with(r, PROBLEM_IF_MATCH_STALE, json_pack("{s:s, s:I}", "etag", etag,
+	    "version", (json_int_t)version), "the record changed since you read it (now %s); "
+	    "read it again", etag);
 	reply_header(r, "ETag", etag);
 	return -1;
 }
@@ -426,14 +417,16 @@ validate_page_or_reply(struct req *r, int *limit, int64_t *after)
 	*after = 0;
 	if (l != NULL) {
 		if (validate_id(l, &v) != 0 || v > PAGE_MAX) {
-			reply_problem(r, 400, "limit must be a whole number from 1 to %d", PAGE_MAX);
+			reply_problem_with(r, PROBLEM_QUERY_INVALID, json_pack("{s:s, s:i, s:i}",
+			    "parameter", "limit", "min", 1, "max", PAGE_MAX),
+			    "limit must be a whole number from 1 to %d", PAGE_MAX);
 			return -1;
 		}
 		*limit = (int)v;
 	}
 	if (c != NULL && cursor_decode(c, after) != 0) {
-		reply_problem(r, 400, "cursor is not one this server gave out; start again "
-		    "without it");
+		reply_problem(r, PROBLEM_QUERY_INVALID_CURSOR, "cursor is not one this server gave "
+		    "out; start again without it");
 		return -1;
 	}
 	return 0;

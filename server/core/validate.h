@@ -51,6 +51,10 @@ int validate_fields_or_reply(struct req *r, json_t *obj,
 void validate_fields(json_t *obj, const struct field_spec *spec, size_t nspec,
     json_t *errors);
 
+/* Appends {field, message} to errors (a JSON array). */
+void validate_error_add(json_t *errors, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Parses a positive int64 from text; -1 when it is not one. */
 int validate_id(const char *s, int64_t *out);
 

@@ -56,8 +56,9 @@ assets_csv_reply(struct req *r, const struct asset_filter *f)
 	int rc;
 
 	if (req_query(r, "limit") != NULL || req_query(r, "cursor") != NULL) {
-		reply_problem(r, 400, "limit and cursor page the JSON list; a CSV download is "
-		    "the whole filtered register: leave them out");
+		reply_problem_with(r, PROBLEM_QUERY_NOT_FOR_CSV, json_pack("{s:s}", "parameter",
+		    req_query(r, "limit") != NULL ? "limit" : "cursor"), "limit and cursor page "
+		    "the JSON list; a CSV download is the whole filtered register: leave them out");
 		return;
 	}
 	if ((rc = db_assets_export(f, &rows)) != 0)
@@ -84,7 +85,9 @@ api_assets_list(struct req *r)
 		return;
 	f.serial = req_query(r, "serial");
 	if (f.serial != NULL && (*f.serial == '\0' || strlen(f.serial) > 64)) {
-		reply_problem(r, 400, "query parameter serial must be 1 to 64 characters");
+		reply_problem_with(r, PROBLEM_QUERY_INVALID, json_pack("{s:s, s:i, s:i}",
+		    "parameter", "serial", "min_length", 1, "max_length", 64),
+		    "query parameter serial must be 1 to 64 characters");
 		return;
 	}
 	if (export_wants_csv(r)) {
@@ -110,7 +113,7 @@ api_assets_get(struct req *r)
 	if (db_assets_get(r->db, id, &asset) != 0)
 		api_db_error(r);
 	else if (asset == NULL)
-		reply_problem(r, 404, "asset %lld not found", (long long)id);
+		reply_not_found(r, PROBLEM_ASSET_NOT_FOUND, "asset", id);
 	else
 		reply_json(r, 200, asset);
 	json_decref(asset);
@@ -192,9 +195,9 @@ api_assets_status(struct req *r)
 	if (api_transaction(r, move_tx, &m) < 0)
 		goto out;
 	if (m.current == NULL)
-		reply_problem(r, 404, "asset %lld not found", (long long)m.id);
+		reply_not_found(r, PROBLEM_ASSET_NOT_FOUND, "asset", m.id);
 	else if (m.asset == NULL)
-		reply_problem(r, 409, "%s", m.refusal);
+		reply_problem(r, PROBLEM_ASSET_TRANSITION_REFUSED, "%s", m.refusal);
 	else
 		reply_json(r, 200, m.asset);
 out:
@@ -221,7 +224,7 @@ api_assets_history(struct req *r)
 	if (db_assets_get(r->db, id, &asset) != 0)
 		api_db_error(r);
 	else if (asset == NULL)
-		reply_problem(r, 404, "asset %lld not found", (long long)id);
+		reply_not_found(r, PROBLEM_ASSET_NOT_FOUND, "asset", id);
 	else if (db_assets_history(r->db, id, after, limit + 1, &rows) != 0)
 		api_db_error(r);
 	else

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "deliveries/db_deliveries.h"
+#include "lib/text.h"
 
 static const char *const delivery_statuses[] = { "announced", "received", "inspected", NULL };
 static const char *const unit_results[] = { "pending", "passed", "failed", NULL };
@@ -49,8 +50,9 @@ dlv_work_free(struct dlv_work *w)
 	free(w->rows);
 	json_decref(w->result);
 	json_decref(w->delivery);
+	json_decref(w->fields);
 	w->rows = NULL;
-	w->result = w->delivery = NULL;
+	w->result = w->delivery = w->fields = NULL;
 }
 
 static void
@@ -58,34 +60,29 @@ work_reset(struct dlv_work *w)
 {
 	json_decref(w->result);
 	json_decref(w->delivery);
-	w->result = w->delivery = NULL;
+	json_decref(w->fields);
+	w->result = w->delivery = w->fields = NULL;
 	w->refused = 0;
 	w->detail[0] = '\0';
 }
 
-static int refuse(struct dlv_work *w, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static int refuse(struct dlv_work *w, const struct problem_def *code, json_t *fields,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* Notes a refusal and asks for a rollback. */
+/* Notes a refusal and asks for a rollback. Steals fields. */
 static int
-refuse(struct dlv_work *w, int status, const char *fmt, ...)
+refuse(struct dlv_work *w, const struct problem_def *code, json_t *fields, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(w->detail, sizeof(w->detail), fmt, ap);
 	va_end(ap);
-	w->refused = status;
+	json_decref(w->fields);
+	w->fields = fields;
+	w->code = code;
+	w->refused = code->status;
 	return 1;
-}
-
-static bool
-is_one_of(const char *s, const char *const *set)
-{
-	for (; *set; set++)
-		if (strcmp(s, *set) == 0)
-			return true;
-	return false;
 }
 
 /* Locks the PO and its lines; refuses unless units may arrive against it. */
@@ -100,11 +97,14 @@ lock_po_or_refuse(struct db *db, struct dlv_work *w, bool for_update)
 	if (db_deliveries_lock_po(db, w->po_id, w->vendor, for_update, &po) != 0)
 		return -1;
 	if (po == NULL)
-		return refuse(w, 404, "purchase order %lld not found", (long long)w->po_id);
+		return refuse(w, PROBLEM_PO_NOT_FOUND,
+		    json_pack("{s:I}", "id", (json_int_t)w->po_id),
+		    "purchase order %lld not found", (long long)w->po_id);
 	status = json_string_value(json_object_get(po, "status"));
-	if (!is_one_of(status, open))
-		rc = refuse(w, 409, "purchase order %s is %s; units are delivered and inspected "
-		    "only while it is ordered or partially_delivered",
+	if (!text_one_of(status, open))
+		rc = refuse(w, PROBLEM_DELIVERY_PO_NOT_OPEN,
+		    json_pack("{s:s}", "current_status", status), "purchase order %s is %s; units "
+		    "are delivered and inspected only while it is ordered or partially_delivered",
 		    json_string_value(json_object_get(po, "reference")), status);
 	json_decref(po);
 	return rc;
@@ -123,10 +123,13 @@ lock_delivery_or_refuse(struct db *db, struct dlv_work *w, const char *const *al
 	if (db_deliveries_lock(db, w->id, &d) != 0)
 		return -1;
 	if (d == NULL)
-		return refuse(w, 404, "delivery %lld not found", (long long)w->id);
+		return refuse(w, PROBLEM_DELIVERY_NOT_FOUND, json_pack("{s:I}", "id",
+		    (json_int_t)w->id), "delivery %lld not found", (long long)w->id);
 	status = json_string_value(json_object_get(d, "status"));
-	if (!is_one_of(status, allowed))
-		rc = refuse(w, 409, "delivery %lld is %s; %s", (long long)w->id, status, why);
+	if (!text_one_of(status, allowed))
+		rc = refuse(w, PROBLEM_DELIVERY_WRONG_STATUS, json_pack("{s:I, s:s}", "id",
+		    (json_int_t)w->id, "current_status", status), "delivery %lld is %s; %s",
+		    (long long)w->id, status, why);
 	json_decref(d);
 	return rc;
 }
@@ -151,7 +154,7 @@ dlv_refusal_reply(struct req *r, struct dlv_work *w)
 	json_t *errors = json_object_get(w->result, "errors");
 
 	if (w->refused != 422)
-		reply_problem(r, w->refused, "%s", w->detail);
+		reply_problem_with(r, w->code, json_incref(w->fields), "%s", w->detail);
 	else
 		reply_invalid(r, json_incref(errors), json_array_size(errors) == 1 ?
 		    "1 unit is refused; nothing was registered" :
@@ -196,7 +199,7 @@ api_deliveries_get(struct req *r)
 	if (db_deliveries_get(r->db, id, dlv_vendor_of(r), &d) != 0)
 		api_db_error(r);
 	else if (d == NULL)
-		reply_problem(r, 404, "delivery %lld not found", (long long)id);
+		reply_not_found(r, PROBLEM_DELIVERY_NOT_FOUND, "delivery", id);
 	else
 		reply_json(r, 200, d);
 	json_decref(d);
@@ -221,7 +224,7 @@ api_deliveries_units(struct req *r)
 		return;
 	}
 	if (po == 0) {
-		reply_problem(r, 404, "delivery %lld not found", (long long)f.delivery_id);
+		reply_not_found(r, PROBLEM_DELIVERY_NOT_FOUND, "delivery", f.delivery_id);
 		return;
 	}
 	f.limit++;
@@ -353,7 +356,6 @@ api_deliveries_create(struct req *r)
 {
 	struct dlv_work w = { 0 };
 	json_t *body;
-	char location[64];
 
 	if ((body = validate_body_or_reply(r)) == NULL)
 		return;
@@ -373,8 +375,7 @@ api_deliveries_create(struct req *r)
 		dlv_refusal_reply(r, &w);
 		goto out;
 	}
-	snprintf(location, sizeof(location), "/api/v1/deliveries/%lld", (long long)w.id);
-	reply_header(r, "Location", location);
+	reply_location(r, "/api/v1/deliveries/%lld", (long long)w.id);
 	reply_json(r, 201, w.delivery);
 out:
 	dlv_work_free(&w);
@@ -393,7 +394,8 @@ dlv_upload_tx(struct db *db, void *arg)
 	if (db_deliveries_po_of(db, w->id, w->vendor, &w->po_id) != 0)
 		return -1;
 	if (w->po_id == 0)
-		return refuse(w, 404, "delivery %lld not found", (long long)w->id);
+		return refuse(w, PROBLEM_DELIVERY_NOT_FOUND, json_pack("{s:I}", "id",
+		    (json_int_t)w->id), "delivery %lld not found", (long long)w->id);
 	if ((rc = lock_po_or_refuse(db, w, false)) != 0 ||
 	    (rc = lock_delivery_or_refuse(db, w, w->vendor ? vendor_may : staff_may, w->vendor ?
 	    "a vendor adds units only to a delivery it has announced and that is not yet "
@@ -455,7 +457,8 @@ inspection_tx(struct db *db, void *arg)
 	if (db_deliveries_po_of(db, w->id, 0, &w->po_id) != 0)
 		return -1;
 	if (w->po_id == 0)
-		return refuse(w, 404, "delivery %lld not found", (long long)w->id);
+		return refuse(w, PROBLEM_DELIVERY_NOT_FOUND, json_pack("{s:I}", "id",
+		    (json_int_t)w->id), "delivery %lld not found", (long long)w->id);
 	if ((rc = lock_po_or_refuse(db, w, true)) != 0 ||
 	    (rc = lock_delivery_or_refuse(db, w, may, "only a received delivery is inspected: "
 	    "receive it first; an inspected one has no unit left to inspect")) != 0)
@@ -499,7 +502,7 @@ inspection_rows_or_reply(struct req *r, json_t *body)
 	}
 	json_decref(errors);
 	if ((text = json_dumps(units, JSON_COMPACT)) == NULL)
-		reply_problem(r, 500, "cannot encode the units");
+		reply_problem(r, PROBLEM_INTERNAL_ERROR, "cannot encode the units");
 	return text;
 }
 

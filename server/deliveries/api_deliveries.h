@@ -26,6 +26,8 @@ struct dlv_work {
 	/* What the transaction found; reset at its start, because a
 	 * serialization failure runs it again. */
 	int refused;             /* 0, or the HTTP status of a refusal */
+	const struct problem_def *code; /* its code (404, 409) */
+	json_t *fields;          /* its members (id, status); owned */
 	char detail[256];        /* its detail (404, 409) */
 	json_t *result;          /* what the units or inspection statement said; owned */
 	json_t *delivery;        /* the delivery afterwards; owned */

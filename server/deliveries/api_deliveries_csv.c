@@ -129,7 +129,7 @@ upload_rows_or_reply(struct req *r, const struct csv *csv)
 	text = json_dumps(rows, JSON_COMPACT);
 	json_decref(rows);
 	if (text == NULL)
-		reply_problem(r, 500, "cannot encode the rows");
+		reply_problem(r, PROBLEM_INTERNAL_ERROR, "cannot encode the rows");
 	return text;
 }
 
@@ -176,7 +176,7 @@ error_report_reply(struct req *r, const struct csv *csv, json_t *errors, int64_t
 		csv_out_row(&o, row, 3);
 	}
 	if (o.failed) {
-		reply_problem(r, 500, "cannot build the error report");
+		reply_problem(r, PROBLEM_INTERNAL_ERROR, "cannot build the error report");
 	} else {
 		reply_text(r, 422, "text/csv; charset=utf-8", o.buf);
 		snprintf(disposition, sizeof(disposition),
@@ -200,7 +200,8 @@ csv_type_or_reply(struct req *r)
 	if (ct != NULL && strncasecmp(ct, "text/csv", 8) == 0 &&
 	    (ct[8] == '\0' || ct[8] == ';' || ct[8] == ' '))
 		return 0;
-	reply_problem(r, 415, "send the file as text/csv (Content-Type was %s)",
+	reply_problem_with(r, PROBLEM_REQUEST_UNSUPPORTED_MEDIA_TYPE, json_pack("{s:s}",
+	    "expected", "text/csv"), "send the file as text/csv (Content-Type was %s)",
 	    ct ? ct : "missing");
 	return -1;
 }
@@ -214,7 +215,8 @@ upload_text_or_reply(struct req *r)
 	char *text;
 
 	if (stream_file_lines(r->upload.path, UPLOAD_MAX_ROWS + 2, &lines) != 0) {
-		reply_problem(r, 503, "the upload could not be read back; try again shortly");
+		reply_problem(r, PROBLEM_UPLOAD_UNAVAILABLE,
+		    "the upload could not be read back; try again shortly");
 		return NULL;
 	}
 	if (lines > UPLOAD_MAX_ROWS + 1) {
@@ -223,7 +225,8 @@ upload_text_or_reply(struct req *r)
 		return NULL;
 	}
 	if (stream_file_read(r->upload.path, r->upload.size, &text) != 0) {
-		reply_problem(r, 503, "the upload could not be read back; try again shortly");
+		reply_problem(r, PROBLEM_UPLOAD_UNAVAILABLE,
+		    "the upload could not be read back; try again shortly");
 		return NULL;
 	}
 	return text;
@@ -233,12 +236,8 @@ static void
 counts_reply(struct req *r, const struct dlv_work *w)
 {
 	json_int_t received = json_integer_value(json_object_get(w->result, "received"));
-	char location[64];
-
 	if (w->write && received > 0) {
-		snprintf(location, sizeof(location), "/api/v1/deliveries/%lld/units",
-		    (long long)w->id);
-		reply_header(r, "Location", location);
+		reply_location(r, "/api/v1/deliveries/%lld/units", (long long)w->id);
 	}
 	reply_json_steal(r, w->write && received > 0 ? 201 : 200,
 	    json_pack("{s:I, s:b, s:I, s:O, s:O, s:{s:I, s:s}}", "delivery_id", (json_int_t)w->id,

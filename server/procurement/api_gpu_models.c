@@ -60,7 +60,7 @@ api_gpu_models_get(struct req *r)
 	if (db_gpu_models_get(r->db, id, &m) != 0)
 		api_db_error(r);
 	else if (m == NULL)
-		reply_problem(r, 404, "GPU model %lld not found", (long long)id);
+		reply_not_found(r, PROBLEM_GPU_MODEL_NOT_FOUND, "GPU model", id);
 	else
 		reply_json(r, 200, m);
 	json_decref(m);
@@ -87,16 +87,14 @@ void
 api_gpu_models_create(struct req *r)
 {
 	struct model_write w = { 0 };
-	char location[64];
 
 	if ((w.fields = validate_body_or_reply(r)) == NULL)
 		return;
 	if (validate_fields_or_reply(r, w.fields, model_fields, NFIELDS(model_fields), false) != 0 ||
 	    api_transaction(r, model_create_tx, &w) != 0)
 		goto out;
-	snprintf(location, sizeof(location), "/api/v1/gpu-models/%lld",
+	reply_location(r, "/api/v1/gpu-models/%lld",
 	    (long long)json_integer_value(json_object_get(w.model, "id")));
-	reply_header(r, "Location", location);
 	reply_json(r, 201, w.model);
 out:
 	json_decref(w.model);
@@ -117,7 +115,7 @@ api_gpu_models_patch(struct req *r)
 	    NFIELDS(model_patch_fields), true) != 0 || api_transaction(r, model_update_tx, &w) != 0)
 		goto out;
 	if (w.model == NULL)
-		reply_problem(r, 404, "GPU model %lld not found", (long long)w.id);
+		reply_not_found(r, PROBLEM_GPU_MODEL_NOT_FOUND, "GPU model", w.id);
 	else
 		reply_json(r, 200, w.model);
 out:

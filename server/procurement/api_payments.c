@@ -40,7 +40,7 @@ api_payments_list(struct req *r)
 	if (db_po_exists(r->db, id, &found) != 0 || db_payments_list(r->db, id, &rows) != 0)
 		api_db_error(r);
 	else if (found == 0)
-		reply_problem(r, 404, "purchase order %lld not found", (long long)id);
+		reply_not_found(r, PROBLEM_PO_NOT_FOUND, "purchase order", id);
 	else
 		reply_json_steal(r, 200, json_pack("{s:O, s:n}", "items", rows, "next"));
 	json_decref(rows);
@@ -58,7 +58,9 @@ payment_tx(struct db *db, void *arg)
 		return rc;
 	if (strcmp(w->row.status, "draft") == 0 || strcmp(w->row.status, "submitted") == 0 ||
 	    strcmp(w->row.status, "cancelled") == 0) {
-		reply_problem(w->r, 409, "a %s order takes no payments", w->row.status);
+		reply_problem_with(w->r, PROBLEM_PAYMENT_WRONG_STATUS, json_pack("{s:s}",
+		    "current_status", w->row.status), "a %s order takes no payments",
+		    w->row.status);
 		return 1;
 	}
 	if (currency != NULL && strcmp(currency, w->row.currency) != 0) {
@@ -70,9 +72,10 @@ payment_tx(struct db *db, void *arg)
 	    db_payments_room(db, w->id, &accepted, &paid) != 0)
 		return -1;
 	if (paid > accepted) {
-		reply_problem(w->r, 409, "this payment would bring the paid total to %lld KRW, "
-		    "more than the %lld KRW accepted at the order's prices", (long long)paid,
-		    (long long)accepted);
+		reply_problem_with(w->r, PROBLEM_PAYMENT_OVER_ACCEPTED, json_pack("{s:I, s:I}",
+		    "paid_krw", (json_int_t)paid, "accepted_krw", (json_int_t)accepted),
+		    "this payment would bring the paid total to %lld KRW, more than the %lld KRW "
+		    "accepted at the order's prices", (long long)paid, (long long)accepted);
 		return 1;
 	}
 	return 0;

@@ -44,15 +44,20 @@ status_or_reply(struct po_write *w, const struct po_action *a)
 {
 	char allowed[128] = "";
 	size_t i, len = 0;
+	json_t *from = json_array();
 
 	for (i = 0; i < 5 && a->from[i]; i++) {
-		if (strcmp(a->from[i], w->row.status) == 0)
+		if (strcmp(a->from[i], w->row.status) == 0) {
+			json_decref(from);
 			return 0;
+		}
 		len += (size_t)snprintf(allowed + len, sizeof(allowed) - len, "%s%s",
 		    i ? ", " : "", a->from[i]);
+		json_array_append_new(from, json_string(a->from[i]));
 	}
-	reply_problem(w->r, 409, "%s is allowed from: %s; this order is %s", a->name, allowed,
-	    w->row.status);
+	reply_problem_with(w->r, PROBLEM_PO_WRONG_STATUS, json_pack("{s:s, s:s, s:o}", "action",
+	    a->name, "current_status", w->row.status, "allowed", from), "%s is allowed from: %s; "
+	    "this order is %s", a->name, allowed, w->row.status);
 	return 1;
 }
 
@@ -65,7 +70,8 @@ approve_checks(struct db *db, struct po_write *w, const char *rate, const char *
 	bool usd = strcmp(w->row.currency, "USD") == 0;
 
 	if (w->row.created_by == w->r->session.user_id) {
-		reply_problem(w->r, 403, "you created this order: another officer must approve it");
+		reply_problem(w->r, PROBLEM_PO_SELF_APPROVAL,
+		    "you created this order: another officer must approve it");
 		return 1;
 	}
 	if (usd != (rate != NULL)) {
@@ -75,14 +81,19 @@ approve_checks(struct db *db, struct po_write *w, const char *rate, const char *
 		return 1;
 	}
 	if (override != NULL && !api_has_role(w->r, ROLE_ADMIN)) {
-		reply_problem(w->r, 403, "only an administrator may approve over the budget");
+		reply_problem(w->r, PROBLEM_PO_OVERRIDE_FORBIDDEN,
+		    "only an administrator may approve over the budget");
 		return 1;
 	}
 	if (db_po_budget(db, w->id, rate, &order, &committed, &budget) != 0)
 		return -1;
 	if (committed + order > budget && override == NULL) {
-		reply_problem(w->r, 409, "approving this order (%lld KRW) would exceed the "
-		    "programme's budget: %lld KRW budget, %lld committed, %lld left; an "
+		reply_problem_with(w->r, PROBLEM_PO_BUDGET_EXCEEDED,
+		    json_pack("{s:I, s:I, s:I, s:I}",
+		    "order_krw", (json_int_t)order, "budget_krw", (json_int_t)budget,
+		    "committed_krw", (json_int_t)committed, "left_krw",
+		    (json_int_t)(budget - committed)), "approving this order (%lld KRW) would "
+		    "exceed the programme's budget: %lld KRW budget, %lld committed, %lld left; an "
 		    "administrator may approve it with an override_reason", (long long)order,
 		    (long long)budget, (long long)committed, (long long)(budget - committed));
 		return 1;
@@ -109,8 +120,9 @@ action_tx(struct db *db, void *arg)
 		if (db_po_units(db, w->id, &units) != 0)
 			return -1;
 		if (units > 0) {
-			reply_problem(w->r, 409, "%lld units were delivered against this order: it "
-			    "cannot be cancelled", (long long)units);
+			reply_problem_with(w->r, PROBLEM_PO_UNITS_DELIVERED, json_pack("{s:I}",
+			    "units", (json_int_t)units), "%lld units were delivered against this "
+			    "order: it cannot be cancelled", (long long)units);
 			return 1;
 		}
 	}

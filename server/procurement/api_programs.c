@@ -61,19 +61,17 @@ static void
 reply_program(struct req *r, int status, int64_t id)
 {
 	json_t *p = NULL;
-	char location[64];
 
 	if (db_programs_get(r->db, id, &p) != 0) {
 		api_db_error(r);
 		return;
 	}
 	if (p == NULL) {
-		reply_problem(r, 404, "program %lld not found", (long long)id);
+		reply_not_found(r, PROBLEM_PROGRAM_NOT_FOUND, "program", id);
 		return;
 	}
 	if (status == 201) {
-		snprintf(location, sizeof(location), "/api/v1/programs/%lld", (long long)id);
-		reply_header(r, "Location", location);
+		reply_location(r, "/api/v1/programs/%lld", (long long)id);
 	}
 	reply_etag(r, "program", id, json_integer_value(json_object_get(p, "version")));
 	reply_json_steal(r, status, p);
@@ -121,7 +119,7 @@ program_patch_tx(struct db *db, void *arg)
 	if (db_programs_lock(db, w->id, &version) != 0)
 		return -1;
 	if (version == 0) {
-		reply_problem(w->r, 404, "program %lld not found", (long long)w->id);
+		reply_not_found(w->r, PROBLEM_PROGRAM_NOT_FOUND, "program", w->id);
 		return 1;
 	}
 	if (validate_if_match_or_reply(w->r, "program", w->id, version, true) != 0)
@@ -160,7 +158,7 @@ api_programs_progress(struct req *r)
 	if (db_programs_progress(r->db, id, &p) != 0)
 		api_db_error(r);
 	else if (p == NULL)
-		reply_problem(r, 404, "program %lld not found", (long long)id);
+		reply_not_found(r, PROBLEM_PROGRAM_NOT_FOUND, "program", id);
 	else
 		reply_json(r, 200, p);
 	json_decref(p);

@@ -61,7 +61,7 @@ po_for_vendor(json_t *po)
 void
 po_reply(struct req *r, int status, int64_t id)
 {
-	char vv[24], location[64];
+	char vv[24];
 	json_t *po = NULL;
 
 	if (db_po_get(r->db, id, vendor_view(r, vv), &po) != 0) {
@@ -69,14 +69,13 @@ po_reply(struct req *r, int status, int64_t id)
 		return;
 	}
 	if (po == NULL) {
-		reply_problem(r, 404, "purchase order %lld not found", (long long)id);
+		reply_not_found(r, PROBLEM_PO_NOT_FOUND, "purchase order", id);
 		return;
 	}
 	if (vendor_view(r, vv) != NULL)
 		po_for_vendor(po);
 	if (status == 201) {
-		snprintf(location, sizeof(location), "/api/v1/purchase-orders/%lld", (long long)id);
-		reply_header(r, "Location", location);
+		reply_location(r, "/api/v1/purchase-orders/%lld", (long long)id);
 	}
 	reply_etag(r, "po", id, json_integer_value(json_object_get(po, "version")));
 	reply_json_steal(r, status, po);
@@ -156,7 +155,7 @@ po_lock_or_reply(struct db *db, struct po_write *w, bool if_match_required)
 	if (db_po_lock(db, w->id, &w->row) != 0)
 		return -1;
 	if (w->row.id == 0) {
-		reply_problem(w->r, 404, "purchase order %lld not found", (long long)w->id);
+		reply_not_found(w->r, PROBLEM_PO_NOT_FOUND, "purchase order", w->id);
 		return 1;
 	}
 	return validate_if_match_or_reply(w->r, "po", w->id, w->row.version,
@@ -172,8 +171,8 @@ po_patch_tx(struct db *db, void *arg)
 	if (rc != 0)
 		return rc;
 	if (strcmp(w->row.status, "draft") != 0) {
-		reply_problem(w->r, 409, "only a draft can be edited; this order is %s",
-		    w->row.status);
+		reply_problem_with(w->r, PROBLEM_PO_NOT_DRAFT, json_pack("{s:s}", "current_status",
+		    w->row.status), "only a draft can be edited; this order is %s", w->row.status);
 		return 1;
 	}
 	return db_po_update(db, w->id, w->fields);

@@ -53,13 +53,6 @@ struct alloc_write {
 	int (*step)(struct db *db, struct alloc_write *w, const struct alloc_state *st);
 };
 
-static void
-error_add(json_t *errors, const char *field, const char *message)
-{
-	json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field,
-	    "message", message));
-}
-
 static int
 by_value(const void *a, const void *b)
 {
@@ -103,7 +96,7 @@ ids_text(const json_t *v, json_t *errors)
 	if (problem[0] == '\0')
 		return out;
 	free(out);
-	error_add(errors, "asset_ids", problem);
+	validate_error_add(errors, "asset_ids", "%s", problem);
 	return NULL;
 }
 
@@ -163,11 +156,13 @@ create_body_or_reply(struct req *r, struct alloc_write *w)
 
 	fields_check(w->body, create_fields, NFIELDS(create_fields), errors, &w->ids);
 	if (ids != NULL && (model != NULL || count != NULL))
-		error_add(errors, "asset_ids", "give either asset_ids or gpu_model_id and count");
+		validate_error_add(errors, "asset_ids",
+		    "give either asset_ids or gpu_model_id and count");
 	else if (ids == NULL && model == NULL)
-		error_add(errors, "gpu_model_id", "is required, unless asset_ids is given");
+		validate_error_add(errors, "gpu_model_id",
+		    "is required, unless asset_ids is given");
 	else if (ids == NULL && count == NULL)
-		error_add(errors, "count", "is required with gpu_model_id");
+		validate_error_add(errors, "count", "is required with gpu_model_id");
 	return api_errors_or_reply(r, errors);
 }
 
@@ -217,7 +212,8 @@ room_or_reply(struct db *db, struct alloc_write *w, int64_t site_id, int64_t rac
 	if (db_sites_room(db, site_id, rack_id, w->ids, &room) != 0)
 		return -1;
 	if (!room.site_active) {
-		reply_problem(w->r, 409, "site %s is not active: it takes no GPUs", room.site_name);
+		reply_problem(w->r, PROBLEM_SITE_INACTIVE,
+		    "site %s is not active: it takes no GPUs", room.site_name);
 		return 1;
 	}
 	return api_room_or_reply(w->r, &room) == 0 ? 0 : 1;
@@ -240,12 +236,16 @@ pick_or_reply(struct db *db, struct alloc_write *w)
 	if (name[0] == '\0')
 		return invalid(w->r, "gpu_model_id", "no such GPU model");
 	if (stock >= w->count) {
-		reply_problem(w->r, 409, "%lld of the %lld %s in stock are being allocated by "
-		    "someone else right now; try again", stock - got, stock, name);
+		reply_problem_with(w->r, PROBLEM_ALLOCATION_STOCK_BUSY, json_pack("{s:I, s:I, s:s}",
+		    "stock", (json_int_t)stock, "busy", (json_int_t)(stock - got), "model", name),
+		    "%lld of the %lld %s in stock are being allocated by someone else right now; "
+		    "try again", stock - got, stock, name);
 		reply_header(w->r, "Retry-After", "1");
 	} else {
-		reply_problem(w->r, 409, "not enough in stock: %lld %s available, %lld asked for",
-		    stock, name, w->count);
+		reply_problem_with(w->r, PROBLEM_ALLOCATION_NO_STOCK, json_pack("{s:I, s:I, s:s}",
+		    "available", (json_int_t)stock, "requested", (json_int_t)w->count, "model",
+		    name), "not enough in stock: %lld %s available, %lld asked for", stock, name,
+		    w->count);
 	}
 	return 1;
 }
@@ -270,7 +270,7 @@ take_or_reply(struct db *db, struct alloc_write *w)
 		    "no asset has the id(s) ", list), "asset_ids names unknown assets");
 	} else if (json_array_size(busy) > 0) {
 		list_text(busy, list, sizeof(list));
-		reply_problem(w->r, 409, "not in stock: %s", list);
+		reply_problem(w->r, PROBLEM_ALLOCATION_ASSET_UNAVAILABLE, "not in stock: %s", list);
 	} else {
 		rc = 0;
 	}
@@ -313,7 +313,7 @@ void
 api_allocations_create(struct req *r)
 {
 	struct alloc_write w = { .r = r };
-	char site[24], rack[24], tenant[24], location[64];
+	char site[24], rack[24], tenant[24];
 
 	if ((w.body = validate_body_or_reply(r)) == NULL)
 		return;
@@ -322,8 +322,7 @@ api_allocations_create(struct req *r)
 	create_fields_of(&w, site, rack, tenant);
 	if (api_transaction(r, create_tx, &w) != 0)
 		goto out;
-	snprintf(location, sizeof(location), "/api/v1/allocations/%lld", (long long)w.id);
-	reply_header(r, "Location", location);
+	reply_location(r, "/api/v1/allocations/%lld", (long long)w.id);
 	reply_json(r, 201, w.out);
 out:
 	write_free(&w);
@@ -359,7 +358,7 @@ api_allocations_list(struct req *r)
 /* Replies with the record get() reads for the :id of the path, in the
  * caller's tenant scope; 404 naming what when there is none to see. */
 static void
-scoped_reply(struct req *r, const char *what,
+scoped_reply(struct req *r, const struct problem_def *code, const char *what,
     int (*get)(struct db *, const struct session *, int64_t, json_t **))
 {
 	int64_t id;
@@ -370,7 +369,8 @@ scoped_reply(struct req *r, const char *what,
 	if (get(r->db, &r->session, id, &out) != 0)
 		api_db_error(r);
 	else if (out == NULL)
-		reply_problem(r, 404, "no %s has the id %lld", what, (long long)id);
+		reply_problem_with(r, code, json_pack("{s:I}", "id", (json_int_t)id),
+		    "no %s has the id %lld", what, (long long)id);
 	else
 		reply_json(r, 200, out);
 	json_decref(out);
@@ -380,14 +380,15 @@ scoped_reply(struct req *r, const char *what,
 void
 api_allocations_get(struct req *r)
 {
-	scoped_reply(r, "allocation", db_allocations_get);
+	scoped_reply(r, PROBLEM_ALLOCATION_NOT_FOUND, "allocation", db_allocations_get);
 }
 
 /* GET /api/v1/tenants/:id/allocations -- a tenant may ask for its own. */
 void
 api_tenants_allocations(struct req *r)
 {
-	scoped_reply(r, "tenant organization", db_allocations_tenant);
+	scoped_reply(r, PROBLEM_ORGANIZATION_NOT_FOUND, "tenant organization",
+	    db_allocations_tenant);
 }
 
 /* Locks the allocation of the path, which must still be active. */
@@ -397,9 +398,10 @@ active_or_reply(struct db *db, struct alloc_write *w, struct alloc_state *st)
 	int rc = db_allocations_lock(db, w->id, st);
 
 	if (rc == 1)
-		reply_problem(w->r, 404, "allocation %lld not found", (long long)w->id);
+		reply_not_found(w->r, PROBLEM_ALLOCATION_NOT_FOUND, "allocation", w->id);
 	else if (rc == 0 && !st->active)
-		reply_problem(w->r, 409, "allocation %lld has ended", (long long)w->id);
+		reply_problem_with(w->r, PROBLEM_ALLOCATION_ENDED, json_pack("{s:I}", "id",
+		    (json_int_t)w->id), "allocation %lld has ended", (long long)w->id);
 	else
 		return rc;
 	return 1;
@@ -442,7 +444,8 @@ move_step(struct db *db, struct alloc_write *w, const struct alloc_state *st)
 	int rc;
 
 	if (st->site_id == w->site_id && st->rack_id == w->rack_id) {
-		reply_problem(w->r, 409, "allocation %lld is there already", (long long)w->id);
+		reply_problem_with(w->r, PROBLEM_ALLOCATION_ALREADY_THERE, json_pack("{s:I}", "id",
+		    (json_int_t)w->id), "allocation %lld is there already", (long long)w->id);
 		return 1;
 	}
 	if ((rc = place_lock_or_reply(db, w, w->site_id, w->rack_id)) != 0)
@@ -541,7 +544,7 @@ api_allocations_return(struct req *r)
 	errors = json_array();
 	fields_check(w.body, NULL, 0, errors, &w.ids);
 	if (json_object_get(w.body, "asset_ids") == NULL)
-		error_add(errors, "asset_ids", "is required");
+		validate_error_add(errors, "asset_ids", "is required");
 	if (api_errors_or_reply(r, errors) != 0) {
 		write_free(&w);
 		return;

@@ -74,12 +74,26 @@ kw_text(long long watts, char out[32])
 		out[len - 1] = '\0';
 }
 
+/* The members naming the place of a capacity problem: scope "site" or
+ * "rack", with the names. */
+static json_t *
+place_fields(const char *scope, const struct db_room *room)
+{
+	json_t *o = json_pack("{s:s, s:s}", "scope", scope, "site_name", room->site_name);
+
+	if (o != NULL && strcmp(scope, "rack") == 0)
+		json_object_set_new(o, "rack_name", json_string(room->rack_name));
+	return o;
+}
+
 /* 409 when one place lacks the slots or watts; 0 when it has them. */
 static int
-place_or_reply(struct req *r, const char *where, long long slots, long long slots_used,
-    long long watts, long long watts_used, const struct db_room *room)
+place_or_reply(struct req *r, const char *scope, const char *where, long long slots,
+    long long slots_used, long long watts, long long watts_used, const struct db_room *room)
 {
 	char left[32], need[32], used[32];
+	long long slots_left, watts_left;
+	json_t *fields;
 
 	if (room->slots_needed == 0 && slots_used <= slots && watts_used <= watts)
 		return 0;
@@ -88,15 +102,25 @@ place_or_reply(struct req *r, const char *where, long long slots, long long slot
 		return 0;
 	if (room->slots_needed == 0) {
 		kw_text(watts_used, used);
-		reply_problem(r, 409, "%s holds %lld GPU(s) drawing %s kW: its capacity cannot go "
-		    "below that", where, slots_used, used);
+		fields = place_fields(scope, room);
+		json_object_update_new(fields, json_pack("{s:I, s:I}", "slots_used",
+		    (json_int_t)slots_used, "power_used_w", (json_int_t)watts_used));
+		reply_problem_with(r, PROBLEM_SITE_CAPACITY_BELOW_USE,
+		    fields, "%s holds %lld GPU(s) drawing %s kW: its capacity "
+		    "cannot go below that", where, slots_used, used);
 		return -1;
 	}
 	kw_text(watts - watts_used, left);
 	kw_text(room->watts_needed, need);
-	reply_problem(r, 409, "not enough room at %s: %lld slot(s) and %s kW left; this needs "
-	    "%lld slot(s) and %s kW", where, slots - slots_used > 0 ? slots - slots_used : 0,
-	    left, room->slots_needed, need);
+	slots_left = slots - slots_used > 0 ? slots - slots_used : 0;
+	watts_left = watts - watts_used > 0 ? watts - watts_used : 0;
+	fields = place_fields(scope, room);
+	json_object_update_new(fields, json_pack("{s:I, s:I, s:I, s:I}", "slots_left",
+	    (json_int_t)slots_left, "power_left_w", (json_int_t)watts_left, "slots_needed",
+	    (json_int_t)room->slots_needed, "power_needed_w", (json_int_t)room->watts_needed));
+	reply_problem_with(r, PROBLEM_ALLOCATION_NO_CAPACITY, fields, "not enough room at %s: %lld "
+	    "slot(s) and %s kW left; this needs %lld slot(s) and %s kW", where, slots_left, left,
+	    room->slots_needed, need);
 	return -1;
 }
 
@@ -106,13 +130,13 @@ api_room_or_reply(struct req *r, const struct db_room *room)
 	char where[1300];
 
 	snprintf(where, sizeof(where), "site %s", room->site_name);
-	if (place_or_reply(r, where, room->site_slots, room->site_slots_used, room->site_watts,
-	    room->site_watts_used, room) != 0)
+	if (place_or_reply(r, "site", where, room->site_slots, room->site_slots_used,
+	    room->site_watts, room->site_watts_used, room) != 0)
 		return -1;
 	if (!room->has_rack)
 		return 0;
 	snprintf(where, sizeof(where), "rack %s of site %s", room->rack_name, room->site_name);
-	return place_or_reply(r, where, room->rack_slots, room->rack_slots_used,
+	return place_or_reply(r, "rack", where, room->rack_slots, room->rack_slots_used,
 	    room->rack_watts, room->rack_watts_used, room);
 }
 
@@ -167,12 +191,9 @@ written_reply(struct req *r, int status, const char *kind, const char *path, jso
 {
 	long long id = json_integer_value(json_object_get(rec, "id"));
 	const json_t *version = json_object_get(rec, "version");
-	char location[96];
 
-	if (status == 201) {
-		snprintf(location, sizeof(location), "%s/%lld", path, id);
-		reply_header(r, "Location", location);
-	}
+	if (status == 201)
+		reply_location(r, "%s/%lld", path, id);
 	if (version != NULL)
 		reply_etag(r, kind, id, json_integer_value(version));
 	reply_json(r, status, rec);
@@ -208,7 +229,7 @@ api_sites_get(struct req *r)
 	if (db_sites_get(r->db, &r->session, id, &site) != 0)
 		api_db_error(r);
 	else if (site == NULL)
-		reply_problem(r, 404, "site %lld not found", (long long)id);
+		reply_not_found(r, PROBLEM_SITE_NOT_FOUND, "site", id);
 	else
 		written_reply(r, 200, "site", NULL, site);
 	json_decref(site);
@@ -229,7 +250,8 @@ place_update_tx(struct db *db, void *arg)
 	w->out = NULL;
 	if ((rc = db_sites_lock(db, w->id, w->rack_id, &version)) != 0) {
 		if (rc > 0)
-			reply_problem(w->r, 404, "%s %lld not found", rc == 1 ? "site" : "rack",
+			reply_not_found(w->r, rc == 1 ? PROBLEM_SITE_NOT_FOUND :
+			    PROBLEM_RACK_NOT_FOUND, rc == 1 ? "site" : "rack",
 			    (long long)(rc == 1 ? w->id : w->rack_id));
 		return rc < 0 ? -1 : 1;
 	}
@@ -275,7 +297,7 @@ site_param_or_reply(struct req *r, int64_t *id)
 	if (db_sites_get(r->db, &r->session, *id, &site) != 0)
 		api_db_error(r);
 	else if (site == NULL)
-		reply_problem(r, 404, "site %lld not found", (long long)*id);
+		reply_not_found(r, PROBLEM_SITE_NOT_FOUND, "site", (long long)*id);
 	else
 		rc = 0;
 	json_decref(site);
@@ -324,7 +346,7 @@ api_sites_racks_create(struct req *r)
 	    api_transaction(r, rack_create_tx, &w) != 0)
 		goto out;
 	if (w.out == NULL) {
-		reply_problem(r, 404, "site %lld not found", (long long)w.id);
+		reply_not_found(r, PROBLEM_SITE_NOT_FOUND, "site", w.id);
 		goto out;
 	}
 	snprintf(path, sizeof(path), "/api/v1/sites/%lld/racks", (long long)w.id);
@@ -347,7 +369,9 @@ api_sites_rack_get(struct req *r)
 	if (db_racks_get(r->db, id, rack_id, &rack) != 0)
 		api_db_error(r);
 	else if (rack == NULL)
-		reply_problem(r, 404, "site %lld has no rack %lld", (long long)id, (long long)rack_id);
+		reply_problem_with(r, PROBLEM_RACK_NOT_FOUND, json_pack("{s:I, s:I}", "site_id",
+		    (json_int_t)id, "id", (json_int_t)rack_id), "site %lld has no rack %lld",
+		    (long long)id, (long long)rack_id);
 	else
 		written_reply(r, 200, "rack", NULL, rack);
 	json_decref(rack);
@@ -385,7 +409,7 @@ api_sites_utilization(struct req *r)
 	if (db_sites_utilization(r->db, id, &out) != 0)
 		api_db_error(r);
 	else if (out == NULL)
-		reply_problem(r, 404, "site %lld not found", (long long)id);
+		reply_not_found(r, PROBLEM_SITE_NOT_FOUND, "site", id);
 	else
 		reply_json(r, 200, out);
 	json_decref(out);

@@ -8,6 +8,7 @@ import os from 'node:os';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkProblem } from './problems.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const ADMIN_EMAIL = 'admin@localhost';
@@ -107,6 +108,7 @@ export async function api(base, method, url, { token, body, headers = {}, raw } 
   let parsed = text;
   const ct = res.headers.get('content-type') || '';
   if (ct.includes('json') && text !== '') parsed = JSON.parse(text);
+  if (ct.startsWith('application/problem+json')) checkProblem(res.status, parsed);
   return { status: res.status, headers: res.headers, body: parsed };
 }
 

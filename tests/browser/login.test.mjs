@@ -26,12 +26,15 @@ const TEXT = {
     admin: '시스템 관리자',
     ministry: '정부 부처',
     rate: (n) => `로그인 시도가 너무 많습니다. ${n}초 후에 다시 시도하세요.`,
+    invalid: '입력값이 올바르지 않습니다. 아래 항목을 확인하세요.',
+    tooLarge: (n) => `요청이 너무 큽니다. 최대 ${n}바이트까지 보낼 수 있습니다.`,
   },
   en: {
     title: 'National AI Compute Procurement & Asset Registry',
     submit: 'Sign in',
     logout: 'Sign out',
     credentials: 'Wrong email or password.',
+    rate: (n) => `Too many attempts. Try again in ${n} seconds.`,
     admin: 'Administrator',
     ministry: 'Ministry',
   },
@@ -370,18 +373,20 @@ test('a mocked 429 and other problem details are shown', T, async () => {
       body: JSON.stringify(body),
     });
 
-    // 429 with Retry-After: the wait is told in seconds.
+    // 429 with Retry-After: the wait is told in seconds, from the header
+    // when the problem does not carry it.
     await page.route('**/api/v1/auth/login', (route) => route.fulfill(problem(429,
-      { type: 'about:blank', title: 'Too Many Requests', status: 429, detail: 'slow down' },
+      { type: 'about:blank', code: 'auth.throttled', title: 'Too Many Requests', status: 429, detail: 'slow down' },
       { 'retry-after': '42' })));
     await submitLogin(page, ADMIN_EMAIL, 'whatever-password-1');
     assert.equal(await text(page, '#login-error'), TEXT.ko.rate(42));
     assert.equal(await page.isVisible('#whoami'), false);
     await page.unroute('**/api/v1/auth/login');
 
-    // Any other problem: its detail, and the per-field errors.
+    // A problem whose code the page does not know: its detail as sent, and
+    // the per-field errors.
     await page.route('**/api/v1/auth/login', (route) => route.fulfill(problem(422, {
-      type: 'about:blank', title: 'Unprocessable Content', status: 422,
+      type: 'about:blank', code: 'somewhere.new_code', title: 'Unprocessable Content', status: 422,
       detail: 'the request body is not valid',
       errors: [{ field: 'email', message: 'must be an email address' }],
     })));
@@ -396,6 +401,57 @@ test('a mocked 429 and other problem details are shown', T, async () => {
     const resp = await submitLogin(page, ADMIN_EMAIL, ADMIN_PASSWORD);
     assert.equal(resp.status(), 200);
     await page.locator('#whoami').waitFor({ state: 'visible' });
+  } finally {
+    await context.close();
+  }
+});
+
+test('a failed sign-in is told in Korean from its code, never from the English detail', T, async () => {
+  const { context, page } = await open();
+  const problem = (status, body) => ({
+    status, headers: { 'content-type': 'application/problem+json' }, body: JSON.stringify(body),
+  });
+  const mock = (status, body) => page.route('**/api/v1/auth/login',
+    (route) => route.fulfill(problem(status, { type: 'about:blank', title: 'x', status, ...body })));
+  try {
+    await gotoLogin(page);
+
+    // The code decides the words, whatever the sentence says.
+    await mock(401, { code: 'auth.invalid_credentials', detail: 'some English sentence' });
+    await submitLogin(page, ADMIN_EMAIL, 'whatever-password-1');
+    assert.equal(await text(page, '#login-error'), TEXT.ko.credentials);
+    assert.equal(await page.getAttribute('#password', 'aria-invalid'), 'true');
+    await page.unroute('**/api/v1/auth/login');
+
+    // The numbers come from the problem's members.
+    await mock(429, { code: 'auth.throttled', detail: 'too many failed sign-ins', retry_after_s: 17 });
+    await submitLogin(page, ADMIN_EMAIL, 'whatever-password-1');
+    assert.equal(await text(page, '#login-error'), TEXT.ko.rate(17));
+    await page.unroute('**/api/v1/auth/login');
+
+    await mock(413, { code: 'request.body_too_large', detail: 'the body is larger', limit_bytes: 4096 });
+    await submitLogin(page, ADMIN_EMAIL, 'whatever-password-1');
+    assert.equal(await text(page, '#login-error'), TEXT.ko.tooLarge(4096));
+    await page.unroute('**/api/v1/auth/login');
+
+    // validation.failed: the catalogue's sentence, then the fields.
+    await mock(422, { code: 'validation.failed', detail: 'the request body has invalid fields; see errors',
+      errors: [{ field: 'email', message: 'must be at most 254 characters' }] });
+    await submitLogin(page, ADMIN_EMAIL, 'whatever-password-1');
+    assert.equal(await text(page, '#login-error p'), TEXT.ko.invalid);
+    assert.equal(await text(page, '#login-error li'), 'email: must be at most 254 characters');
+    assert.equal(await page.getAttribute('#email', 'aria-invalid'), 'true');
+    await page.unroute('**/api/v1/auth/login');
+
+    // The real server's refusal carries the code; in English on request.
+    const resp = await submitLogin(page, ADMIN_EMAIL, 'not-the-admin-password');
+    assert.equal((await resp.json()).code, 'auth.invalid_credentials');
+    assert.equal(await text(page, '#login-error'), TEXT.ko.credentials);
+    await page.selectOption('#lang', 'en');
+    assert.equal(await text(page, '#login-error'), TEXT.en.credentials);
+    await mock(429, { code: 'auth.throttled', detail: 'x', retry_after_s: 5 });
+    await submitLogin(page, ADMIN_EMAIL, 'whatever-password-1');
+    assert.equal(await text(page, '#login-error'), TEXT.en.rate(5));
   } finally {
     await context.close();
   }

@@ -2,6 +2,8 @@
 #include "unit.h"
 
 #include "../../server/lib/cursor.c"
+#include "../../server/lib/text.c"
+#include "../../server/core/problem.c"
 #include "../../server/core/reply.c"
 #include "../../server/core/req.c"
 #include "../../server/core/router.c"
@@ -140,15 +142,22 @@ test_page_params(void)
 	free(r.reply_body);
 }
 
+/* A request with nothing in it, to reply into. */
+static void
+blank_req(struct req *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->reply_fd = -1;
+	strcpy(r->request_id, "abc");
+}
+
 static void
 test_problem_shape(void)
 {
 	struct req r;
 	json_t *p;
 
-	memset(&r, 0, sizeof(r));
-	r.reply_fd = -1;
-	strcpy(r.request_id, "abc");
+	blank_req(&r);
 	reply_invalid(&r, json_pack("[{s:s,s:s}]", "field", "name", "message", "bad"), "fix it");
 	CHECK(r.status == 422);
 	CHECK_STR(r.reply_type, "application/problem+json");
@@ -156,9 +165,53 @@ test_problem_shape(void)
 	CHECK_STR(json_string_value(json_object_get(p, "type")), "/problems/validation-failed");
 	CHECK(json_integer_value(json_object_get(p, "status")) == 422);
 	CHECK_STR(json_string_value(json_object_get(p, "detail")), "fix it");
+	CHECK_STR(json_string_value(json_object_get(p, "code")), "validation.failed");
 	CHECK(json_array_size(json_object_get(p, "errors")) == 1);
 	json_decref(p);
 	free(r.reply_body);
+}
+
+/* The numbers ride along as members; they never replace the standard ones. */
+static void
+test_problem_fields(void)
+{
+	struct req r;
+	json_t *p;
+
+	blank_req(&r);
+	reply_problem_with(&r, PROBLEM_PO_BUDGET_EXCEEDED, json_pack("{s:I, s:i, s:s}",
+	    "left_krw", (json_int_t)100000000000LL, "status", 200, "code", "x"), "%d left", 1);
+	CHECK(r.status == 409);
+	p = json_loads(r.reply_body, 0, NULL);
+	CHECK_STR(json_string_value(json_object_get(p, "code")), "po.budget_exceeded");
+	CHECK(json_integer_value(json_object_get(p, "status")) == 409);
+	CHECK(json_integer_value(json_object_get(p, "left_krw")) == 100000000000LL);
+	CHECK_STR(json_string_value(json_object_get(p, "type")), "/problems/conflict");
+	json_decref(p);
+	free(r.reply_body);
+}
+
+/* Every code is <area>.<what> in snake_case, unique, with a status the
+ * reply table knows and a meaning. */
+static void
+test_problem_registry(void)
+{
+	const struct problem_def *const *all = NULL;
+	size_t i, j, n = 0;
+	const char *c, *dot;
+
+	all = problem_all(&n);
+	CHECK(n > 40);
+	for (i = 0; i < n; i++) {
+		c = all[i]->code;
+		dot = strchr(c, '.');
+		CHECK(dot != NULL && dot > c && dot[1] != '\0' && strchr(dot + 1, '.') == NULL);
+		CHECK(strspn(c, "abcdefghijklmnopqrstuvwxyz0123456789_.") == strlen(c));
+		CHECK(problems[problem_index(all[i]->status)].status == all[i]->status);
+		CHECK(all[i]->meaning != NULL && all[i]->meaning[0] != '\0');
+		for (j = 0; j < i; j++)
+			CHECK(strcmp(all[j]->code, c) != 0);
+	}
 }
 
 static const struct field_spec line_spec[] = {
@@ -238,6 +291,8 @@ main(void)
 	RUN(test_cursor_round_trip);
 	RUN(test_page_params);
 	RUN(test_problem_shape);
+	RUN(test_problem_fields);
+	RUN(test_problem_registry);
 	RUN(test_dates);
 	RUN(test_decimals);
 	RUN(test_nested_objects_named);

@@ -60,6 +60,7 @@ test('me needs a session; bearer and cookie both work', async () => {
   const none = await api(srv.base, 'GET', '/api/v1/me');
   assert.equal(none.status, 401);
   assert.equal(none.body.type, '/problems/unauthorized');
+  assert.equal(none.body.code, 'auth.session_required');
   const bad = await api(srv.base, 'GET', '/api/v1/me', { token: 'x'.repeat(43) });
   assert.equal(bad.status, 401);
   const bearer = await api(srv.base, 'GET', '/api/v1/me', { token: admin });
@@ -76,6 +77,8 @@ test('wrong passwords and unknown emails get the same 401', async () => {
   assert.equal(a.status, 401);
   assert.equal(b.status, 401);
   assert.equal(a.body.detail, b.body.detail);
+  assert.equal(a.body.code, 'auth.invalid_credentials');
+  assert.equal(b.body.code, 'auth.invalid_credentials');
 });
 
 test('login input is validated', async () => {
@@ -83,6 +86,7 @@ test('login input is validated', async () => {
   assert.equal(r.status, 422);
   const fields = r.body.errors.map((e) => e.field).sort();
   assert.deepEqual(fields, ['email', 'extra', 'password']);
+  assert.equal(r.body.code, 'validation.failed');
 });
 
 test('repeated failures for one account are throttled with Retry-After', async () => {
@@ -100,6 +104,8 @@ test('repeated failures for one account are throttled with Retry-After', async (
   assert.equal(r.status, 429);
   const wait = Number(r.headers.get('retry-after'));
   assert.ok(wait > 0 && wait <= 900, `Retry-After ${wait}`);
+  assert.equal(r.body.code, 'auth.throttled');
+  assert.equal(r.body.retry_after_s, wait);
   // Another account from the same address is not locked out.
   assert.ok(await login(srv.base));
 });

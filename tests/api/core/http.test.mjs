@@ -12,8 +12,9 @@ before(async () => {
 });
 after(async () => { assert.equal(await srv.stop(), 0, 'server exits cleanly on SIGTERM'); });
 
-function assertProblem(r, status, detailPart) {
+function assertProblem(r, status, detailPart, code) {
   assert.equal(r.status, status, JSON.stringify(r.body));
+  if (code) assert.equal(r.body.code, code);
   assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
   assert.equal(r.body.status, status);
   assert.equal(typeof r.body.title, 'string');
@@ -42,13 +43,15 @@ test('every reply carries a request id, echoed when the client sent one', async 
 });
 
 test('unknown routes are 404 problems', async () => {
-  assertProblem(await api(srv.base, 'GET', '/api/v1/nothing-here', { token }), 404, /nothing-here/);
-  assertProblem(await api(srv.base, 'GET', '/api/v2/organizations', { token }), 404);
+  assertProblem(await api(srv.base, 'GET', '/api/v1/nothing-here', { token }), 404, /nothing-here/,
+    'request.not_found');
+  assertProblem(await api(srv.base, 'GET', '/api/v2/organizations', { token }), 404, undefined,
+    'request.not_found');
 });
 
 test('a wrong method is 405 with Allow', async () => {
   const r = await api(srv.base, 'DELETE', '/api/v1/organizations/1', { token });
-  assertProblem(r, 405);
+  assertProblem(r, 405, undefined, 'request.method_not_allowed');
   assert.equal(r.headers.get('allow'), 'GET, HEAD, PATCH');
   const s = await api(srv.base, 'PUT', '/api/v1/organizations', { token });
   assert.equal(s.headers.get('allow'), 'GET, HEAD, POST');
@@ -58,7 +61,9 @@ test('malformed JSON is a 400 naming the position', async () => {
   const r = await api(srv.base, 'POST', '/api/v1/organizations', {
     token, raw: '{"name": "x",', headers: { 'content-type': 'application/json' },
   });
-  assertProblem(r, 400, /not valid JSON.*line 1/);
+  assertProblem(r, 400, /not valid JSON.*line 1/, 'request.invalid_json');
+  assert.equal(r.body.line, 1);
+  assert.equal(typeof r.body.column, 'number');
 });
 
 test('a body that is not an object is a 400', async () => {
@@ -77,13 +82,15 @@ test('a body that is not JSON is a 415', async () => {
   const r = await api(srv.base, 'POST', '/api/v1/organizations', {
     token, raw: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' },
   });
-  assertProblem(r, 415, /application\/json/);
+  assertProblem(r, 415, /application\/json/, 'request.unsupported_media_type');
+  assert.equal(r.body.expected, 'application/json');
 });
 
 test('a body over the limit is a 413, announced or chunked', async () => {
   const big = JSON.stringify({ name: 'x'.repeat(5000), kind: 'vendor' });
   const r = await api(srv.base, 'POST', '/api/v1/organizations', { token, body: JSON.parse(big) });
-  assertProblem(r, 413, /4096 bytes/);
+  assertProblem(r, 413, /4096 bytes/, 'request.body_too_large');
+  assert.equal(r.body.limit_bytes, 4096);
   // Without Content-Length: a stream, sent chunked.
   const stream = new ReadableStream({
     start(c) { for (let i = 0; i < 10; i++) c.enqueue(new TextEncoder().encode('x'.repeat(1000))); c.close(); },
@@ -95,6 +102,8 @@ test('a body over the limit is a 413, announced or chunked', async () => {
   assert.equal(res.status, 413);
   const p = await res.json();
   assert.equal(p.type, '/problems/payload-too-large');
+  assert.equal(p.code, 'request.body_too_large');
+  assert.equal(p.limit_bytes, 4096);
   // Nothing was written by either.
   const list = await api(srv.base, 'GET', '/api/v1/organizations', { token });
   assert.equal(list.body.items.length, 1);
@@ -105,13 +114,18 @@ test('unknown query parameters and bad limits are 400s', async () => {
   assertProblem(await api(srv.base, 'GET', '/api/v1/organizations?limit=0', { token }), 400, /limit/);
   assertProblem(await api(srv.base, 'GET', '/api/v1/organizations?limit=501', { token }), 400, /limit/);
   assertProblem(await api(srv.base, 'GET', '/api/v1/organizations?cursor=zzz', { token }), 400, /cursor/);
-  assertProblem(await api(srv.base, 'GET', '/api/v1/organizations?kind=pirate', { token }), 400, /kind/);
+  const kind = await api(srv.base, 'GET', '/api/v1/organizations?kind=pirate', { token });
+  assertProblem(kind, 400, /kind/, 'query.invalid');
+  assert.equal(kind.body.parameter, 'kind');
   assertProblem(await api(srv.base, 'GET', '/api/v1/organizations?active=maybe', { token }), 400, /active/);
 });
 
 test('an id that is not a number names no record', async () => {
-  assertProblem(await api(srv.base, 'GET', '/api/v1/organizations/abc', { token }), 404);
-  assertProblem(await api(srv.base, 'GET', '/api/v1/organizations/99999', { token }), 404, /99999/);
+  assertProblem(await api(srv.base, 'GET', '/api/v1/organizations/abc', { token }), 404, undefined,
+    'record.not_found');
+  const missing = await api(srv.base, 'GET', '/api/v1/organizations/99999', { token });
+  assertProblem(missing, 404, /99999/, 'organization.not_found');
+  assert.equal(missing.body.id, 99999);
 });
 
 test('static files: index at /, content types, CSP without inline script', async () => {

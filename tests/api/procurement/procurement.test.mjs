@@ -81,12 +81,16 @@ test('programme edits need the current ETag', async () => {
   assert.match(etag, /^"program-\d+-v1"$/);
   const none = await as(cast.officer).patch(`/api/v1/programs/${p.id}`, { budget_krw: 5 });
   assert.equal(none.status, 428);
+  assert.equal(none.body.code, 'if_match.required');
   const ok = await as(cast.officer).patch(`/api/v1/programs/${p.id}`, { budget_krw: 2_000_000 }, { 'if-match': etag });
   assert.equal(ok.status, 200);
   assert.equal(ok.body.budget_krw, 2_000_000);
   assert.notEqual(ok.headers.get('etag'), etag);
   const stale = await as(cast.approver).patch(`/api/v1/programs/${p.id}`, { budget_krw: 7 }, { 'if-match': etag });
   assert.equal(stale.status, 412, 'a second officer with the old ETag cannot overwrite');
+  assert.equal(stale.body.code, 'if_match.stale');
+  assert.equal(stale.body.etag, ok.headers.get('etag'));
+  assert.equal(stale.body.version, 2);
   assert.equal((await as(cast.officer).get(`/api/v1/programs/${p.id}`)).body.budget_krw, 2_000_000);
 });
 
@@ -133,6 +137,10 @@ test('a move from the wrong status is a 409 naming the allowed ones', async () =
   const again = await as(cast.officer).post(`/api/v1/purchase-orders/${po.id}/submit`);
   assert.equal(again.status, 409);
   assert.match(again.body.detail, /submit is allowed from: draft; this order is cancelled/);
+  assert.equal(again.body.code, 'po.wrong_status');
+  assert.equal(again.body.action, 'submit');
+  assert.equal(again.body.current_status, 'cancelled');
+  assert.deepEqual(again.body.allowed, ['draft']);
 });
 
 test('approval over budget is refused unless an administrator overrides with a reason', async () => {
@@ -143,8 +151,14 @@ test('approval over budget is refused unless an administrator overrides with a r
   const refused = await as(cast.approver).post(`/api/v1/purchase-orders/${second.id}/approve`);
   assert.equal(refused.status, 409);
   assert.match(refused.body.detail, /1000000000 KRW budget, 750000000 committed, 250000000 left/);
+  assert.equal(refused.body.code, 'po.budget_exceeded');
+  assert.equal(refused.body.order_krw, 300_000_000);
+  assert.equal(refused.body.budget_krw, 1_000_000_000);
+  assert.equal(refused.body.committed_krw, 750_000_000);
+  assert.equal(refused.body.left_krw, 250_000_000);
   const notAdmin = await as(cast.approver).post(`/api/v1/purchase-orders/${second.id}/approve`, { override_reason: 'urgent research demand' });
   assert.equal(notAdmin.status, 403);
+  assert.equal(notAdmin.body.code, 'po.override_forbidden');
   const override = await as(cast.admin).post(`/api/v1/purchase-orders/${second.id}/approve`, { override_reason: 'Cabinet decision 2025-14: over budget approved' });
   assert.equal(override.status, 200);
   assert.equal(override.body.override_reason, 'Cabinet decision 2025-14: over budget approved');
@@ -295,9 +309,14 @@ test('payments: nothing before acceptance, never more than accepted, currency of
   assert.equal(ok.body.amount_krw, 1_500_000);
   const dup = await as(cast.officer).post(url, { invoice_number: 'INV-1', amount: 1, paid_on: '2025-03-01' });
   assert.equal(dup.status, 409);
+  assert.equal(dup.body.code, 'payment.invoice_taken');
+  assert.equal(dup.body.field, 'invoice_number');
   const over = await as(cast.officer).post(url, { invoice_number: 'INV-2', amount: 500_001, paid_on: '2025-03-02' });
   assert.equal(over.status, 409);
   assert.match(over.body.detail, /2000001 KRW, more than the 2000000 KRW accepted/);
+  assert.equal(over.body.code, 'payment.over_accepted');
+  assert.equal(over.body.paid_krw, 2_000_001);
+  assert.equal(over.body.accepted_krw, 2_000_000);
   const exact = await as(cast.officer).post(url, { invoice_number: 'INV-2', amount: 500_000, paid_on: '2025-03-02' });
   assert.equal(exact.status, 201);
   const usd = await as(cast.officer).post(url, { invoice_number: 'INV-3', amount: 1, currency: 'USD', paid_on: '2025-03-02' });

@@ -147,16 +147,30 @@ test('each refusal says why, and leaves nothing behind', async () => {
   const slots = await off().post('/api/v1/allocations', allocation({ site_id: s.id, rack_id: s.racks[0].id, gpu_model_id: model('A100'), count: 3 }));
   assert.equal(slots.status, 409);
   assert.match(slots.body.detail, /not enough room at rack R of site .*: 2 slot\(s\) and 1 kW left; this needs 3 slot\(s\) and 1\.2 kW/);
+  assert.equal(slots.body.code, 'allocation.no_capacity');
+  assert.equal(slots.body.scope, 'rack');
+  assert.equal(slots.body.rack_name, 'R');
+  assert.equal(slots.body.slots_left, 2);
+  assert.equal(slots.body.power_left_w, 1000);
+  assert.equal(slots.body.slots_needed, 3);
+  assert.equal(slots.body.power_needed_w, 1200);
   // Power: a B200 takes the rack's whole 1 kW; an H100 then finds a slot but no power.
   const two = await off().post('/api/v1/allocations', allocation({ site_id: s.id, rack_id: s.racks[0].id, gpu_model_id: model('B200'), count: 1 }));
   assert.equal(two.status, 201, JSON.stringify(two.body));
   const power = await off().post('/api/v1/allocations', allocation({ site_id: s.id, rack_id: s.racks[0].id, gpu_model_id: h100, count: 1 }));
   assert.equal(power.status, 409);
   assert.match(power.body.detail, /1 slot\(s\) and 0 kW left; this needs 1 slot\(s\) and 0\.7 kW/);
+  assert.equal(power.body.code, 'allocation.no_capacity');
+  assert.equal(power.body.slots_left, 1);
+  assert.equal(power.body.power_left_w, 0);
+  assert.equal(power.body.power_needed_w, 700);
   // Stock: more B200 than there are.
   const short = await off().post('/api/v1/allocations', allocation({ site_id: s.id, gpu_model_id: model('B200'), count: 5 }));
   assert.equal(short.status, 409);
   assert.match(short.body.detail, /not enough in stock: 3 NVIDIA B200 available, 5 asked for/);
+  assert.equal(short.body.code, 'allocation.no_stock');
+  assert.equal(short.body.available, 3);
+  assert.equal(short.body.requested, 5);
   assert.equal(count('allocations'), allocs + 1, 'refused allocations leave no row');
   assert.equal(inStock('B200'), 3);
   assert.ok(count('audit_events') > events);
