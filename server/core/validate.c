@@ -1,7 +1,6 @@
 /* validate.c -- request input checks; the first thing a handler does. */
 #include "core/validate.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include <strings.h>
 
 #include "lib/cursor.h"
+#include "lib/decimal.h"
 #include "lib/text.h"
 #include "core/reply.h"
 
@@ -289,17 +289,9 @@ validate_body_or_reply(struct req *r)
 int
 validate_id(const char *s, int64_t *out)
 {
-	char *end;
-	long long v;
-
 	if (s == NULL || *s < '1' || *s > '9')
 		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -1;
-	*out = v;
-	return 0;
+	return decimal_int64(s, out);
 }
 
 int

@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include "../../server/lib/cursor.c"
+#include "../../server/lib/decimal.c"
 #include "../../server/lib/text.c"
 #include "../../server/core/problem.c"
 #include "../../server/core/reply.c"
