@@ -34,7 +34,7 @@ static int
 create_user(const struct audit_ctx *ctx, const char *email, const char *name,
     const char *org, const char *kind, const char *roles, const char *password)
 {
-	char hash[crypto_pwhash_STRBYTES], orgid[24];
+	char hash[crypto_pwhash_STRBYTES];
 	struct user_fields f = { .email = email, .name = name, .roles = roles };
 	struct db *db = db_open(config.database_url);
 	json_t *user = NULL;
@@ -53,7 +53,7 @@ create_user(const struct audit_ctx *ctx, const char *email, const char *name,
 		db_rollback(db);
 		goto out;
 	}
-	f.organization_id = db_int(orgid, id);
+	f.organization_id = DB_INT(id);
 	f.password_hash = hash;
 	if (db_users_create(db, &f, &user) != 0 || db_commit(db) != 0)
 		goto fail;

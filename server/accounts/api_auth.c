@@ -49,7 +49,8 @@ throttle_or_reply(struct req *r, const char *email)
 	reply_problem_with(r, PROBLEM_AUTH_THROTTLED, json_pack("{s:I}", "retry_after_s",
 	    (json_int_t)retry), "too many failed sign-ins; try again in %lld seconds",
 	    (long long)retry);
-	reply_header(r, "Retry-After", db_int(after, retry));
+	snprintf(after, sizeof(after), "%lld", (long long)retry);
+	reply_header(r, "Retry-After", after);
 	return -1;
 }
 

@@ -31,7 +31,6 @@ static const struct field_spec user_patch_fields[] = {
 struct user_write {
 	int64_t id;
 	struct user_fields f;
-	char org[24];
 	char roles[64];
 	char hash[crypto_pwhash_STRBYTES];
 	bool end_sessions;
@@ -48,7 +47,7 @@ fields_of(struct req *r, json_t *body, struct user_write *w)
 	w->f.email = json_string_value(json_object_get(body, "email"));
 	w->f.name = json_string_value(json_object_get(body, "name"));
 	if ((v = json_object_get(body, "organization_id")) != NULL)
-		w->f.organization_id = db_int(w->org, json_integer_value(v));
+		w->f.organization_id = DB_INT(json_integer_value(v));
 	if ((v = json_object_get(body, "roles")) != NULL) {
 		db_users_roles_text(v, w->roles, sizeof(w->roles));
 		w->f.roles = w->roles;

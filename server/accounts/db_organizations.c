@@ -36,11 +36,8 @@ const struct db_stmt db_organizations_stmts[] = {
 int
 db_organizations_list(struct db *db, const struct org_filter *f, json_t **rows)
 {
-	char after[24], limit[24];
-	const char *p[5] = { db_int(after, f->after), db_int(limit, f->limit),
-	    f->kind, f->active, f->q };
-
-	return db_json_rows(db, "org_list", 5, p, rows);
+	return db_json_rows(db, "org_list", DB_PARAMS(DB_INT(f->after), DB_INT(f->limit),
+	    DB_STR(f->kind), DB_STR(f->active), DB_STR(f->q)), rows);
 }
 
 int
@@ -52,20 +49,16 @@ db_organizations_get(struct db *db, int64_t id, json_t **org)
 int
 db_organizations_create(struct db *db, const json_t *fields, json_t **org)
 {
-	const char *p[4] = { db_param_str(fields, "name"), db_param_str(fields, "kind"),
-	    db_param_str(fields, "registration_number"), db_param_str(fields, "country") };
-
-	return db_json_one(db, "org_create", 4, p, org);
+	return db_json_one(db, "org_create", DB_PARAMS(DB_JSON_STR(fields, "name"),
+	    DB_JSON_STR(fields, "kind"), DB_JSON_STR(fields, "registration_number"),
+	    DB_JSON_STR(fields, "country")), org);
 }
 
 int
 db_organizations_update(struct db *db, int64_t id, const json_t *fields, json_t **org)
 {
-	char s[24];
-	const char *p[7] = { db_int(s, id), db_param_str(fields, "name"), db_param_str(fields, "kind"),
-	    json_object_get(fields, "registration_number") ? "true" : "false",
-	    db_param_str(fields, "registration_number"), db_param_str(fields, "country"),
-	    db_param_bool(fields, "active") };
-
-	return db_json_one(db, "org_update", 7, p, org);
+	return db_json_one(db, "org_update", DB_PARAMS(DB_INT(id), DB_JSON_STR(fields, "name"),
+	    DB_JSON_STR(fields, "kind"), DB_JSON_HAS(fields, "registration_number"),
+	    DB_JSON_STR(fields, "registration_number"), DB_JSON_STR(fields, "country"),
+	    DB_JSON_BOOL(fields, "active")), org);
 }

@@ -48,11 +48,8 @@ const struct db_stmt db_users_stmts[] = {
 int
 db_users_list(struct db *db, const struct user_filter *f, json_t **rows)
 {
-	char after[24], limit[24];
-	const char *p[5] = { db_int(after, f->after), db_int(limit, f->limit),
-	    f->organization_id, f->role, f->active };
-
-	return db_json_rows(db, "user_list", 5, p, rows);
+	return db_json_rows(db, "user_list", DB_PARAMS(DB_INT(f->after), DB_INT(f->limit),
+	    DB_STR(f->organization_id), DB_STR(f->role), DB_STR(f->active)), rows);
 }
 
 int
@@ -64,38 +61,32 @@ db_users_get(struct db *db, int64_t id, json_t **user)
 int
 db_users_create(struct db *db, const struct user_fields *u, json_t **user)
 {
-	const char *p[5] = { u->email, u->name, u->organization_id, u->roles,
-	    u->password_hash };
-
-	return db_json_one(db, "user_create", 5, p, user);
+	return db_json_one(db, "user_create", DB_PARAMS(DB_STR(u->email), DB_STR(u->name),
+	    u->organization_id, DB_STR(u->roles), DB_STR(u->password_hash)), user);
 }
 
 int
 db_users_update(struct db *db, int64_t id, const struct user_fields *u, json_t **user)
 {
-	char s[24];
-	const char *p[7] = { db_int(s, id), u->email, u->name, u->organization_id,
-	    u->roles, u->active, u->password_hash };
-
-	return db_json_one(db, "user_update", 7, p, user);
+	return db_json_one(db, "user_update", DB_PARAMS(DB_INT(id), DB_STR(u->email),
+	    DB_STR(u->name), u->organization_id, DB_STR(u->roles), DB_STR(u->active),
+	    DB_STR(u->password_hash)), user);
 }
 
 int
 db_users_count(struct db *db, int64_t *n)
 {
-	return db_one_int(db, "user_count", 0, NULL, n);
+	return db_one_int(db, "user_count", DB_NO_PARAMS, n);
 }
 
 int
 db_users_org_ensure(struct db *db, const char *name, const char *kind, int64_t *id)
 {
-	const char *p[2] = { name, kind };
-
-	if (db_one_int(db, "user_org_find", 1, p, id) != 0)
+	if (db_one_int(db, "user_org_find", DB_PARAMS(DB_STR(name)), id) != 0)
 		return -1;
 	if (*id != 0 || kind == NULL)
 		return 0;
-	return db_one_int(db, "user_org_add", 2, p, id);
+	return db_one_int(db, "user_org_add", DB_PARAMS(DB_STR(name), DB_STR(kind)), id);
 }
 
 void

@@ -15,11 +15,12 @@ struct user_filter {
 	const char *active;
 };
 
-/* What a create or update writes. NULL members are left as they are. */
+/* What a create or update writes. NULL members (DB_NULL for the
+ * organisation) are left as they are. */
 struct user_fields {
 	const char *email;
 	const char *name;
-	const char *organization_id;
+	struct db_param organization_id;
 	const char *roles;       /* "{admin,officer}" */
 	const char *active;      /* "true" / "false" */
 	const char *password_hash;

@@ -23,9 +23,6 @@ const struct db_stmt db_audit_stmts[] = {
 int
 db_audit_list(struct db *db, const struct audit_filter *f, json_t **rows)
 {
-	char before[24], limit[24];
-	const char *p[5] = { db_int(before, f->before), db_int(limit, f->limit), f->table,
-	    f->record_id, f->actor_user_id };
-
-	return db_json_rows(db, "audit_list", 5, p, rows);
+	return db_json_rows(db, "audit_list", DB_PARAMS(DB_INT(f->before), DB_INT(f->limit),
+	    DB_STR(f->table), DB_STR(f->record_id), DB_STR(f->actor_user_id)), rows);
 }

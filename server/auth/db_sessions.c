@@ -52,8 +52,7 @@ const struct db_stmt db_sessions_stmts[] = {
 int
 db_session_lookup(struct db *db, const char *hash_hex, struct session *s)
 {
-	const char *p[1] = { hash_hex };
-	PGresult *res = db_exec(db, "session_lookup", 1, p);
+	PGresult *res = db_exec(db, "session_lookup", DB_PARAMS(DB_STR(hash_hex)));
 	int rc = 0;
 
 	if (res == NULL)
@@ -73,8 +72,7 @@ db_session_lookup(struct db *db, const char *hash_hex, struct session *s)
 int
 db_session_account(struct db *db, const char *email, struct login_account *a)
 {
-	const char *p[1] = { email };
-	PGresult *res = db_exec(db, "session_account", 1, p);
+	PGresult *res = db_exec(db, "session_account", DB_PARAMS(DB_STR(email)));
 	int rc = 0;
 
 	if (res == NULL)
@@ -95,8 +93,7 @@ int
 db_session_failures(struct db *db, const char *email, const char *addr,
     int64_t *by_email, int64_t *by_addr, int64_t *retry_after)
 {
-	const char *p[2] = { email, addr };
-	PGresult *res = db_exec(db, "session_failures", 2, p);
+	PGresult *res = db_exec(db, "session_failures", DB_PARAMS(DB_STR(email), DB_STR(addr)));
 
 	if (res == NULL)
 		return -1;
@@ -110,28 +107,21 @@ db_session_failures(struct db *db, const char *email, const char *addr,
 int
 db_session_failure_add(struct db *db, const char *email, const char *addr)
 {
-	const char *p[2] = { email, addr };
-
-	return db_run(db, "session_failure_add", 2, p);
+	return db_run(db, "session_failure_add", DB_PARAMS(DB_STR(email), DB_STR(addr)));
 }
 
 int
 db_session_create(struct db *db, const char *hash_hex, int64_t user_id,
     unsigned hours, json_t **expires_at)
 {
-	char uid[24], h[12];
-	const char *p[3] = { hash_hex, db_int(uid, user_id), h };
-
-	snprintf(h, sizeof(h), "%u", hours);
-	return db_json_one(db, "session_create", 3, p, expires_at);
+	return db_json_one(db, "session_create", DB_PARAMS(DB_STR(hash_hex), DB_INT(user_id),
+	    DB_INT(hours)), expires_at);
 }
 
 int
 db_session_revoke(struct db *db, const char *hash_hex)
 {
-	const char *p[1] = { hash_hex };
-
-	return db_run(db, "session_revoke", 1, p);
+	return db_run(db, "session_revoke", DB_PARAMS(DB_STR(hash_hex)));
 }
 
 int

@@ -5,7 +5,6 @@
  * each (re)connect from the tables the db_<resource>.c files export. */
 #include "db/db.h"
 
-#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 
 #include "config.h"
 #include "db/db_stmts.h"
+#include "lib/decimal.h"
 #include "log.h"
 
 static const struct db_stmt core_stmts[] = {
@@ -201,15 +201,21 @@ reconnect(struct db *db)
 }
 
 PGresult *
-db_exec(struct db *db, const char *stmt, int n, const char *const *params)
+db_exec(struct db *db, const char *stmt, const struct db_param *p, size_t n)
 {
+	struct db_params_text t;
 	PGresult *res;
 	ExecStatusType st;
 	int attempt;
 
 	error_clear(db);
+	if (db_params_text(p, n, &t) != 0) {
+		snprintf(db->sqlstate, sizeof(db->sqlstate), "XX000");
+		snprintf(db->message, sizeof(db->message), "%s: %zu parameters", stmt, n);
+		return NULL;
+	}
 	for (attempt = 0; attempt < 2; attempt++) {
-		res = PQexecPrepared(db->conn, stmt, n, params, NULL, NULL, 0);
+		res = PQexecPrepared(db->conn, stmt, (int)n, t.values, NULL, NULL, 0);
 		st = PQresultStatus(res);
 		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 			return res;
@@ -227,9 +233,9 @@ db_exec(struct db *db, const char *stmt, int n, const char *const *params)
 }
 
 int
-db_run(struct db *db, const char *stmt, int n, const char *const *params)
+db_run(struct db *db, const char *stmt, const struct db_param *p, size_t n)
 {
-	PGresult *res = db_exec(db, stmt, n, params);
+	PGresult *res = db_exec(db, stmt, p, n);
 
 	if (res == NULL)
 		return -1;
@@ -238,10 +244,10 @@ db_run(struct db *db, const char *stmt, int n, const char *const *params)
 }
 
 static int
-json_rows(struct db *db, const char *stmt, int n, const char *const *params,
+json_rows(struct db *db, const char *stmt, const struct db_param *p, size_t n,
     json_t **out, bool one)
 {
-	PGresult *res = db_exec(db, stmt, n, params);
+	PGresult *res = db_exec(db, stmt, p, n);
 	json_error_t jerr;
 	int i, rc = -1;
 
@@ -272,81 +278,84 @@ out:
 }
 
 int
-db_json_rows(struct db *db, const char *stmt, int n, const char *const *params, json_t **out)
+db_json_rows(struct db *db, const char *stmt, const struct db_param *p, size_t n,
+    json_t **out)
 {
-	return json_rows(db, stmt, n, params, out, false);
+	return json_rows(db, stmt, p, n, out, false);
 }
 
 int
-db_json_one(struct db *db, const char *stmt, int n, const char *const *params, json_t **out)
+db_json_one(struct db *db, const char *stmt, const struct db_param *p, size_t n,
+    json_t **out)
 {
-	return json_rows(db, stmt, n, params, out, true);
+	return json_rows(db, stmt, p, n, out, true);
 }
 
 int
 db_json_one_by_id(struct db *db, const char *stmt, int64_t id, json_t **out)
 {
-	char s[24];
-	const char *p[1] = { db_int(s, id) };
-
-	return db_json_one(db, stmt, 1, p, out);
+	return db_json_one(db, stmt, DB_PARAMS(DB_INT(id)), out);
 }
 
 int
 db_json_rows_by_id(struct db *db, const char *stmt, int64_t id, json_t **out)
 {
-	char s[24];
-	const char *p[1] = { db_int(s, id) };
-
-	return db_json_rows(db, stmt, 1, p, out);
+	return db_json_rows(db, stmt, DB_PARAMS(DB_INT(id)), out);
 }
 
 int
 db_run_by_id(struct db *db, const char *stmt, int64_t id)
 {
-	char s[24];
-	const char *p[1] = { db_int(s, id) };
-
-	return db_run(db, stmt, 1, p);
+	return db_run(db, stmt, DB_PARAMS(DB_INT(id)));
 }
 
 int
 db_one_int_by_id(struct db *db, const char *stmt, int64_t id, int64_t *out)
 {
-	char s[24];
-	const char *p[1] = { db_int(s, id) };
-
-	return db_one_int(db, stmt, 1, p, out);
+	return db_one_int(db, stmt, DB_PARAMS(DB_INT(id)), out);
 }
 
 int
-db_one_int(struct db *db, const char *stmt, int n, const char *const *params, int64_t *out)
+db_one_int(struct db *db, const char *stmt, const struct db_param *p, size_t n,
+    int64_t *out)
 {
-	PGresult *res = db_exec(db, stmt, n, params);
+	PGresult *res = db_exec(db, stmt, p, n);
+	int rc = 0;
 
+	*out = 0;
 	if (res == NULL)
 		return -1;
-	*out = PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) &&
+	    decimal_int64(PQgetvalue(res, 0, 0), out) != 0) {
+		snprintf(db->sqlstate, sizeof(db->sqlstate), "XX000");
+		snprintf(db->message, sizeof(db->message), "%s: not an integer", stmt);
+		rc = -1;
+	}
 	PQclear(res);
-	return 0;
+	return rc;
+}
+
+int
+db_row(struct db *db, const PGresult *res, int row, const struct db_col *cols, size_t n)
+{
+	if (db_cols_read(res, row, cols, n, db->message, sizeof(db->message)) == 0)
+		return 0;
+	snprintf(db->sqlstate, sizeof(db->sqlstate), "XX000");
+	return -1;
 }
 
 int
 db_begin(struct db *db, const struct audit_ctx *ctx)
 {
-	char uid[24], oid[24];
-	const char *p[6];
-
-	if (db_run(db, "begin", 0, NULL) != 0)
+	if (db_run(db, "begin", DB_NO_PARAMS) != 0)
 		return -1;
 	db->in_tx = true;
-	p[0] = ctx->channel;
-	p[1] = ctx->user_id ? db_int(uid, ctx->user_id) : "";
-	p[2] = ctx->org_id ? db_int(oid, ctx->org_id) : "";
-	p[3] = ctx->roles ? ctx->roles : "";
-	p[4] = ctx->request_id ? ctx->request_id : "";
-	p[5] = ctx->client_addr ? ctx->client_addr : "";
-	if (db_run(db, "audit_context", 6, p) != 0) {
+	if (db_run(db, "audit_context", DB_PARAMS(DB_STR(ctx->channel),
+	    ctx->user_id ? DB_INT(ctx->user_id) : DB_STR(""),
+	    ctx->org_id ? DB_INT(ctx->org_id) : DB_STR(""),
+	    DB_STR(ctx->roles ? ctx->roles : ""),
+	    DB_STR(ctx->request_id ? ctx->request_id : ""),
+	    DB_STR(ctx->client_addr ? ctx->client_addr : ""))) != 0) {
 		db_rollback(db);
 		return -1;
 	}
@@ -356,7 +365,7 @@ db_begin(struct db *db, const struct audit_ctx *ctx)
 int
 db_commit(struct db *db)
 {
-	int rc = db_run(db, "commit", 0, NULL);
+	int rc = db_run(db, "commit", DB_NO_PARAMS);
 
 	if (rc != 0)
 		db_rollback(db);
@@ -435,33 +444,4 @@ db_error_status(const struct db *db)
 		if (strcmp(db->sqlstate, map[i].state) == 0)
 			return map[i].status;
 	return 500;
-}
-
-const char *
-db_param_str(const json_t *obj, const char *name)
-{
-	return json_string_value(json_object_get(obj, name));
-}
-
-const char *
-db_param_int(const json_t *obj, const char *name, char buf[24])
-{
-	const json_t *v = json_object_get(obj, name);
-
-	return json_is_integer(v) ? db_int(buf, json_integer_value(v)) : NULL;
-}
-
-const char *
-db_param_bool(const json_t *obj, const char *name)
-{
-	const json_t *v = json_object_get(obj, name);
-
-	return json_is_boolean(v) ? (json_is_true(v) ? "true" : "false") : NULL;
-}
-
-const char *
-db_int(char buf[24], int64_t v)
-{
-	snprintf(buf, 24, "%" PRId64, v);
-	return buf;
 }

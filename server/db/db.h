@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
+#include "db/values.h"
 
 /* One prepared statement. Tables end with a {NULL} entry. */
 struct db_stmt {
@@ -51,19 +52,22 @@ void db_close(struct db *db);
  * registry-export in pg_stat_activity. */
 struct db *db_open_export(const char *conninfo);
 
-/* Runs a prepared statement. Returns the result (caller PQclear()s) or
+/* Runs a prepared statement with the n parameters p (DB_PARAMS(...) gives
+ * both; DB_NO_PARAMS none). Returns the result (caller PQclear()s) or
  * NULL with db->sqlstate and db->message set. Outside a transaction a
  * broken connection is reset and the statement tried once more. */
-PGresult *db_exec(struct db *db, const char *stmt, int n, const char *const *params);
+PGresult *db_exec(struct db *db, const char *stmt, const struct db_param *p, size_t n);
 
 /* Runs a prepared statement expecting no rows back; 0 or -1. */
-int db_run(struct db *db, const char *stmt, int n, const char *const *params);
+int db_run(struct db *db, const char *stmt, const struct db_param *p, size_t n);
 
 /* Runs a prepared statement whose one column is JSON text. *out is a
  * new array of the rows (db_json_rows) or the first row's value or NULL
  * if there is none (db_json_one). 0 or -1. */
-int db_json_rows(struct db *db, const char *stmt, int n, const char *const *params, json_t **out);
-int db_json_one(struct db *db, const char *stmt, int n, const char *const *params, json_t **out);
+int db_json_rows(struct db *db, const char *stmt, const struct db_param *p, size_t n,
+    json_t **out);
+int db_json_one(struct db *db, const char *stmt, const struct db_param *p, size_t n,
+    json_t **out);
 
 /* The same, for statements whose one parameter is a record's id. */
 int db_json_one_by_id(struct db *db, const char *stmt, int64_t id, json_t **out);
@@ -72,8 +76,14 @@ int db_run_by_id(struct db *db, const char *stmt, int64_t id);
 int db_one_int_by_id(struct db *db, const char *stmt, int64_t id, int64_t *out);
 
 /* Runs a prepared statement whose first column of the first row is a
- * bigint; *out is 0 when there is no row. 0 or -1. */
-int db_one_int(struct db *db, const char *stmt, int n, const char *const *params, int64_t *out);
+ * bigint; *out is 0 when there is no row or it is NULL. 0 or -1. */
+int db_one_int(struct db *db, const char *stmt, const struct db_param *p, size_t n,
+    int64_t *out);
+
+/* Reads row of res into the n columns cols (DB_COLS(...) gives both):
+ * 0, or -1 with db->sqlstate XX000 when a column is missing or its value
+ * does not parse or fit. Borrows res. */
+int db_row(struct db *db, const PGresult *res, int row, const struct db_col *cols, size_t n);
 
 /* Transactions. db_begin also sets the audit context. */
 int db_begin(struct db *db, const struct audit_ctx *ctx);
@@ -91,15 +101,5 @@ int db_error_status(const struct db *db);
 
 /* Whether the last error was the loss of the connection. */
 bool db_error_is_connection(const struct db *db);
-
-/* Statement parameters from a validated JSON object: a string member, an
- * integer member formatted into buf, or NULL when the member is absent. */
-const char *db_param_str(const json_t *obj, const char *name);
-const char *db_param_int(const json_t *obj, const char *name, char buf[24]);
-/* "true", "false", or NULL when absent. */
-const char *db_param_bool(const json_t *obj, const char *name);
-
-/* Formats an int64 for a statement parameter. */
-const char *db_int(char buf[24], int64_t v);
 
 #endif

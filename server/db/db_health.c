@@ -10,5 +10,5 @@ const struct db_stmt db_health_stmts[] = {
 int
 db_health_migrations(struct db *db, int64_t *applied)
 {
-	return db_one_int(db, "health_migrations", 0, NULL, applied);
+	return db_one_int(db, "health_migrations", DB_NO_PARAMS, applied);
 }

@@ -44,9 +44,8 @@ int
 db_idempotency_claim(struct db *db, int64_t user_id, const char *key,
     const char *hash_hex, struct idem_record *rec)
 {
-	char uid[24];
-	const char *p[3] = { db_int(uid, user_id), key, hash_hex };
-	PGresult *res = db_exec(db, "idem_claim", 3, p);
+	PGresult *res = db_exec(db, "idem_claim", DB_PARAMS(DB_INT(user_id), DB_STR(key),
+	    DB_STR(hash_hex)));
 	int claimed;
 
 	memset(rec, 0, sizeof(*rec));
@@ -56,7 +55,8 @@ db_idempotency_claim(struct db *db, int64_t user_id, const char *key,
 	PQclear(res);
 	if (claimed)
 		return 1;
-	if ((res = db_exec(db, "idem_get", 3, p)) == NULL)
+	res = db_exec(db, "idem_get", DB_PARAMS(DB_INT(user_id), DB_STR(key), DB_STR(hash_hex)));
+	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 1) {
 		rec->same_request = PQgetvalue(res, 0, 0)[0] == 't';
@@ -75,20 +75,14 @@ int
 db_idempotency_store(struct db *db, int64_t user_id, const char *key, int status,
     const char *content_type, const char *body, const char *location, const char *etag)
 {
-	char uid[24], st[12];
-	const char *p[7] = { db_int(uid, user_id), key, st, content_type, body, location, etag };
-
-	snprintf(st, sizeof(st), "%d", status);
-	return db_run(db, "idem_store", 7, p);
+	return db_run(db, "idem_store", DB_PARAMS(DB_INT(user_id), DB_STR(key), DB_INT(status),
+	    DB_STR(content_type), DB_STR(body), DB_STR(location), DB_STR(etag)));
 }
 
 int
 db_idempotency_release(struct db *db, int64_t user_id, const char *key)
 {
-	char uid[24];
-	const char *p[2] = { db_int(uid, user_id), key };
-
-	return db_run(db, "idem_release", 2, p);
+	return db_run(db, "idem_release", DB_PARAMS(DB_INT(user_id), DB_STR(key)));
 }
 
 void

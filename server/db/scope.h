@@ -11,9 +11,9 @@
 #include "lib/roles.h"
 
 /* The tenant scope of a session, as a statement parameter: NULL when its
- * roles see every tenant's records (admin, officer, auditor), else the
- * text of its organisation's id, which the statements filter on. */
-const char *db_tenant_scope(const struct session *s, char buf[24]);
+ * roles see every tenant's records (admin, officer, auditor), else its
+ * organisation's id, which the statements filter on. */
+struct db_param db_tenant_scope(const struct session *s);
 
 /* Runs stmt($1 id, $2 the tenant scope of s; none when s is NULL) for one
  * JSON record; *out is NULL when there is none in scope. */

@@ -112,12 +112,10 @@ const struct db_stmt db_assets_stmts[] = {
 int
 db_assets_list(struct db *db, const struct asset_filter *f, json_t **rows)
 {
-	char after[24], limit[24];
-	const char *p[10] = { db_int(after, f->after), db_int(limit, f->limit), f->serial,
-	    f->gpu_model_id, f->status, f->site_id, f->tenant_id, f->vendor_id,
-	    f->program_id, f->purchase_order_id };
-
-	return db_json_rows(db, "asset_list", 10, p, rows);
+	return db_json_rows(db, "asset_list", DB_PARAMS(DB_INT(f->after), DB_INT(f->limit),
+	    DB_STR(f->serial), DB_STR(f->gpu_model_id), DB_STR(f->status), DB_STR(f->site_id),
+	    DB_STR(f->tenant_id), DB_STR(f->vendor_id), DB_STR(f->program_id),
+	    DB_STR(f->purchase_order_id)), rows);
 }
 
 int
@@ -136,35 +134,25 @@ db_assets_export(const struct asset_filter *f, struct db_rows **rows)
 int
 db_assets_get(struct db *db, int64_t id, json_t **asset)
 {
-	char s[24];
-	const char *p[1] = { db_int(s, id) };
-
-	return db_json_one(db, "asset_get", 1, p, asset);
+	return db_json_one(db, "asset_get", DB_PARAMS(DB_INT(id)), asset);
 }
 
 int
 db_assets_lock(struct db *db, int64_t id, json_t **current)
 {
-	char s[24];
-	const char *p[1] = { db_int(s, id) };
-
-	return db_json_one(db, "asset_lock", 1, p, current);
+	return db_json_one(db, "asset_lock", DB_PARAMS(DB_INT(id)), current);
 }
 
 int
 db_assets_set_status(struct db *db, int64_t id, const char *status, const char *reason)
 {
-	char s[24];
-	const char *p[3] = { db_int(s, id), status, reason };
-
-	return db_run(db, "asset_set_status", 3, p);
+	return db_run(db, "asset_set_status", DB_PARAMS(DB_INT(id), DB_STR(status),
+	    DB_STR(reason)));
 }
 
 int
 db_assets_history(struct db *db, int64_t id, int64_t after, int limit, json_t **rows)
 {
-	char s[24], a[24], l[24];
-	const char *p[3] = { db_int(s, id), db_int(a, after), db_int(l, limit) };
-
-	return db_json_rows(db, "asset_history", 3, p, rows);
+	return db_json_rows(db, "asset_history", DB_PARAMS(DB_INT(id), DB_INT(after),
+	    DB_INT(limit)), rows);
 }

@@ -230,50 +230,39 @@ const struct db_stmt db_deliveries_stmts[] = {
 };
 
 /* A vendor's organisation as a parameter; NULL (any) for staff. */
-static const char *
-vendor_param(char buf[24], int64_t vendor)
+static struct db_param
+vendor_param(int64_t vendor)
 {
-	return vendor ? db_int(buf, vendor) : NULL;
+	return DB_OPT_INT(vendor != 0, vendor);
 }
 
 int
 db_deliveries_list(struct db *db, const struct delivery_filter *f, json_t **rows)
 {
-	char after[24], limit[24], vendor[24];
-	const char *p[5] = { db_int(after, f->after), db_int(limit, f->limit),
-	    vendor_param(vendor, f->vendor), f->purchase_order_id, f->status };
-
-	return db_json_rows(db, "dlv_list", 5, p, rows);
+	return db_json_rows(db, "dlv_list", DB_PARAMS(DB_INT(f->after), DB_INT(f->limit),
+	    vendor_param(f->vendor), DB_STR(f->purchase_order_id), DB_STR(f->status)), rows);
 }
 
 int
 db_deliveries_units_list(struct db *db, const struct unit_filter *f, json_t **rows)
 {
-	char id[24], after[24], limit[24];
-	const char *p[4] = { db_int(id, f->delivery_id), db_int(after, f->after),
-	    db_int(limit, f->limit), f->result };
-
-	return db_json_rows(db, "dlv_units_list", 4, p, rows);
+	return db_json_rows(db, "dlv_units_list", DB_PARAMS(DB_INT(f->delivery_id),
+	    DB_INT(f->after), DB_INT(f->limit), DB_STR(f->result)), rows);
 }
 
 int
 db_deliveries_get(struct db *db, int64_t id, int64_t vendor, json_t **delivery)
 {
-	char s[24], v[24];
-	const char *p[2] = { db_int(s, id), vendor_param(v, vendor) };
-
-	return db_json_one(db, "dlv_get", 2, p, delivery);
+	return db_json_one(db, "dlv_get", DB_PARAMS(DB_INT(id), vendor_param(vendor)), delivery);
 }
 
 int
 db_deliveries_po_of(struct db *db, int64_t id, int64_t vendor, int64_t *po)
 {
-	char s[24], v[24];
-	const char *p[2] = { db_int(s, id), vendor_param(v, vendor) };
 	json_t *found = NULL;
 
 	*po = 0;
-	if (db_json_one(db, "dlv_po_of", 2, p, &found) != 0)
+	if (db_json_one(db, "dlv_po_of", DB_PARAMS(DB_INT(id), vendor_param(vendor)), &found) != 0)
 		return -1;
 	*po = json_integer_value(found);
 	json_decref(found);
@@ -284,69 +273,50 @@ int
 db_deliveries_lock_po(struct db *db, int64_t po_id, int64_t vendor, bool for_update,
     json_t **po)
 {
-	char s[24], v[24];
-	const char *p[2] = { db_int(s, po_id), vendor_param(v, vendor) };
-
-	return db_json_one(db, for_update ? "dlv_lock_po_update" : "dlv_lock_po_share", 2, p, po);
+	return db_json_one(db, for_update ? "dlv_lock_po_update" : "dlv_lock_po_share",
+	    DB_PARAMS(DB_INT(po_id), vendor_param(vendor)), po);
 }
 
 int
 db_deliveries_lock(struct db *db, int64_t id, json_t **d)
 {
-	char s[24];
-	const char *p[1] = { db_int(s, id) };
-
-	return db_json_one(db, "dlv_lock", 1, p, d);
+	return db_json_one(db, "dlv_lock", DB_PARAMS(DB_INT(id)), d);
 }
 
 int
 db_deliveries_create(struct db *db, int64_t po_id, const char *status,
     const char *reference, const char *note, int64_t user_id, json_t **d)
 {
-	char po[24], user[24];
-	const char *p[5] = { db_int(po, po_id), status, reference, note, db_int(user, user_id) };
-
-	return db_json_one(db, "dlv_create", 5, p, d);
+	return db_json_one(db, "dlv_create", DB_PARAMS(DB_INT(po_id), DB_STR(status),
+	    DB_STR(reference), DB_STR(note), DB_INT(user_id)), d);
 }
 
 int
 db_deliveries_add_units(struct db *db, int64_t po_id, int64_t delivery_id,
     const char *rows, bool write, json_t **result)
 {
-	char po[24], d[24];
-	const char *p[4] = { db_int(po, po_id), db_int(d, delivery_id), rows,
-	    write ? "true" : "false" };
-
-	return db_json_one(db, "dlv_add_units", 4, p, result);
+	return db_json_one(db, "dlv_add_units", DB_PARAMS(DB_INT(po_id), DB_INT(delivery_id),
+	    DB_STR(rows), DB_BOOL(write)), result);
 }
 
 int
 db_deliveries_receive(struct db *db, int64_t id, int64_t user_id)
 {
-	char s[24], u[24];
-	const char *p[2] = { db_int(s, id), db_int(u, user_id) };
-
-	return db_run(db, "dlv_receive", 2, p);
+	return db_run(db, "dlv_receive", DB_PARAMS(DB_INT(id), DB_INT(user_id)));
 }
 
 int
 db_deliveries_inspect(struct db *db, int64_t id, int64_t user_id, const char *rows,
     json_t **result)
 {
-	char s[24], u[24];
-	const char *p[3] = { db_int(s, id), db_int(u, user_id), rows };
-
-	return db_json_one(db, "dlv_inspect", 3, p, result);
+	return db_json_one(db, "dlv_inspect", DB_PARAMS(DB_INT(id), DB_INT(user_id), DB_STR(rows)),
+	    result);
 }
 
 int
 db_deliveries_inspection_done(struct db *db, int64_t id, int64_t user_id, int64_t po_id)
 {
-	char s[24], u[24], po[24];
-	const char *p[2] = { db_int(s, id), db_int(u, user_id) };
-	const char *q[1] = { db_int(po, po_id) };
-
-	if (db_run(db, "dlv_inspection_done", 2, p) != 0)
+	if (db_run(db, "dlv_inspection_done", DB_PARAMS(DB_INT(id), DB_INT(user_id))) != 0)
 		return -1;
-	return db_run(db, "dlv_po_refresh", 1, q);
+	return db_run(db, "dlv_po_refresh", DB_PARAMS(DB_INT(po_id)));
 }

@@ -50,7 +50,7 @@ static int
 payment_tx(struct db *db, void *arg)
 {
 	struct po_write *w = arg;
-	const char *currency = db_param_str(w->fields, "currency");
+	const char *currency = json_string_value(json_object_get(w->fields, "currency"));
 	int64_t accepted, paid;
 	int rc;
 
@@ -95,7 +95,7 @@ api_payments_create(struct req *r)
 	    sizeof(payment_fields) / sizeof(payment_fields[0]), false) != 0)
 		goto out;
 	seoul_today(today);
-	if (strcmp(db_param_str(w.fields, "paid_on"), today) > 0) {
+	if (strcmp(json_string_value(json_object_get(w.fields, "paid_on")), today) > 0) {
 		reply_invalid(r, json_pack("[{s:s, s:s}]", "field", "paid_on", "message",
 		    "is in the future"), "paid_on");
 		goto out;

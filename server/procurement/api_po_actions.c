@@ -106,9 +106,9 @@ action_tx(struct db *db, void *arg)
 {
 	struct po_write *w = arg;
 	const struct po_action *a = action_of(w->action);
-	const char *rate = db_param_str(w->fields, "exchange_rate");
-	const char *reason = db_param_str(w->fields, strcmp(a->name, "cancel") == 0 ?
-	    "reason" : "override_reason");
+	const char *rate = json_string_value(json_object_get(w->fields, "exchange_rate"));
+	const char *reason = json_string_value(json_object_get(w->fields,
+	    strcmp(a->name, "cancel") == 0 ? "reason" : "override_reason"));
 	int64_t units;
 	int rc;
 

@@ -36,13 +36,14 @@ static const struct field_spec po_patch_fields[] = {
 	LINES(false),
 };
 
-/* A vendor-only user sees the orders sent to its organisation. */
-static const char *
-vendor_view(const struct req *r, char buf[24])
+/* A vendor-only user sees the orders sent to its organisation; 0 for
+ * staff, who see every order. */
+static int64_t
+vendor_view(const struct req *r)
 {
 	if (api_has_role(r, ROLE_STAFF))
-		return NULL;
-	return db_int(buf, r->session.org_id);
+		return 0;
+	return r->session.org_id;
 }
 
 /* What the ministry keeps to itself when a vendor reads its order. */
@@ -61,10 +62,9 @@ po_for_vendor(json_t *po)
 void
 po_reply(struct req *r, int status, int64_t id)
 {
-	char vv[24];
 	json_t *po = NULL;
 
-	if (db_po_get(r->db, id, vendor_view(r, vv), &po) != 0) {
+	if (db_po_get(r->db, id, vendor_view(r), &po) != 0) {
 		api_db_error(r);
 		return;
 	}
@@ -72,7 +72,7 @@ po_reply(struct req *r, int status, int64_t id)
 		reply_not_found(r, PROBLEM_PO_NOT_FOUND, "purchase order", id);
 		return;
 	}
-	if (vendor_view(r, vv) != NULL)
+	if (vendor_view(r) != 0)
 		po_for_vendor(po);
 	if (status == 201) {
 		reply_location(r, "/api/v1/purchase-orders/%lld", (long long)id);
@@ -92,7 +92,6 @@ api_po_list(struct req *r)
 		"partially_delivered", "delivered", "closed", "cancelled", NULL };
 	struct po_filter f = { 0 };
 	json_t *rows = NULL, *po;
-	char vv[24];
 	size_t i;
 	int64_t id;
 	bool has;
@@ -105,13 +104,13 @@ api_po_list(struct req *r)
 		return;
 	f.program_id = req_query(r, "program_id");
 	f.vendor_id = req_query(r, "vendor_id");
-	f.vendor_view = vendor_view(r, vv);
+	f.vendor_view = vendor_view(r);
 	f.limit++;
 	if (db_po_list(r->db, &f, &rows) != 0) {
 		api_db_error(r);
 		return;
 	}
-	if (f.vendor_view != NULL)
+	if (f.vendor_view != 0)
 		json_array_foreach(rows, i, po)
 			po_for_vendor(po);
 	api_page_reply(r, rows, f.limit - 1);

@@ -28,10 +28,8 @@ const struct db_stmt db_gpu_models_stmts[] = {
 int
 db_gpu_models_list(struct db *db, int64_t after, int limit, const char *active, json_t **rows)
 {
-	char a[24], l[24];
-	const char *p[3] = { db_int(a, after), db_int(l, limit), active };
-
-	return db_json_rows(db, "gpu_list", 3, p, rows);
+	return db_json_rows(db, "gpu_list", DB_PARAMS(DB_INT(after), DB_INT(limit),
+	    DB_STR(active)), rows);
 }
 
 int
@@ -43,22 +41,15 @@ db_gpu_models_get(struct db *db, int64_t id, json_t **model)
 int
 db_gpu_models_create(struct db *db, const json_t *f, json_t **model)
 {
-	char mem[24], tdp[24];
-	const char *p[5] = { db_param_str(f, "manufacturer"), db_param_str(f, "model"),
-	    db_param_int(f, "memory_gb", mem), db_param_str(f, "form_factor"),
-	    db_param_int(f, "tdp_watts", tdp) };
-
-	return db_json_one(db, "gpu_create", 5, p, model);
+	return db_json_one(db, "gpu_create", DB_PARAMS(DB_JSON_STR(f, "manufacturer"),
+	    DB_JSON_STR(f, "model"), DB_JSON_INT(f, "memory_gb"), DB_JSON_STR(f, "form_factor"),
+	    DB_JSON_INT(f, "tdp_watts")), model);
 }
 
 int
 db_gpu_models_update(struct db *db, int64_t id, const json_t *f, json_t **model)
 {
-	char s[24], mem[24], tdp[24];
-	const char *p[7] = { db_int(s, id), db_param_str(f, "manufacturer"),
-	    db_param_str(f, "model"), db_param_int(f, "memory_gb", mem),
-	    db_param_str(f, "form_factor"), db_param_int(f, "tdp_watts", tdp),
-	    db_param_bool(f, "active") };
-
-	return db_json_one(db, "gpu_update", 7, p, model);
+	return db_json_one(db, "gpu_update", DB_PARAMS(DB_INT(id), DB_JSON_STR(f, "manufacturer"),
+	    DB_JSON_STR(f, "model"), DB_JSON_INT(f, "memory_gb"), DB_JSON_STR(f, "form_factor"),
+	    DB_JSON_INT(f, "tdp_watts"), DB_JSON_BOOL(f, "active")), model);
 }

@@ -91,10 +91,7 @@ const struct db_stmt db_programs_stmts[] = {
 int
 db_programs_list(struct db *db, int64_t after, int limit, json_t **rows)
 {
-	char a[24], l[24];
-	const char *p[2] = { db_int(a, after), db_int(l, limit) };
-
-	return db_json_rows(db, "prog_list", 2, p, rows);
+	return db_json_rows(db, "prog_list", DB_PARAMS(DB_INT(after), DB_INT(limit)), rows);
 }
 
 int
@@ -107,11 +104,11 @@ int
 db_programs_create(struct db *db, const json_t *fields, int64_t *id)
 {
 	const json_t *ms = json_object_get(fields, "milestones");
-	char budget[24], *milestones = ms ? json_dumps(ms, JSON_COMPACT) : strdup("[]");
-	const char *p[6] = { db_param_str(fields, "name"), db_param_str(fields, "description"),
-	    db_param_int(fields, "budget_krw", budget), db_param_str(fields, "starts_on"),
-	    db_param_str(fields, "ends_on"), milestones };
-	int rc = db_one_int(db, "prog_create", 6, p, id);
+	char *milestones = ms ? json_dumps(ms, JSON_COMPACT) : strdup("[]");
+	int rc = db_one_int(db, "prog_create", DB_PARAMS(DB_JSON_STR(fields, "name"),
+	    DB_JSON_STR(fields, "description"), DB_JSON_INT(fields, "budget_krw"),
+	    DB_JSON_STR(fields, "starts_on"), DB_JSON_STR(fields, "ends_on"),
+	    DB_STR(milestones)), id);
 
 	free(milestones);
 	return rc;
@@ -126,21 +123,18 @@ db_programs_lock(struct db *db, int64_t id, int64_t *version)
 int
 db_programs_update(struct db *db, int64_t id, const json_t *fields)
 {
-	char s[24], budget[24];
-	const char *p[7] = { db_int(s, id), db_param_str(fields, "name"),
-	    json_object_get(fields, "description") ? "true" : "false",
-	    db_param_str(fields, "description"), db_param_int(fields, "budget_krw", budget),
-	    db_param_str(fields, "starts_on"), db_param_str(fields, "ends_on") };
-
-	return db_run(db, "prog_update", 7, p);
+	return db_run(db, "prog_update", DB_PARAMS(DB_INT(id), DB_JSON_STR(fields, "name"),
+	    DB_JSON_HAS(fields, "description"), DB_JSON_STR(fields, "description"),
+	    DB_JSON_INT(fields, "budget_krw"), DB_JSON_STR(fields, "starts_on"),
+	    DB_JSON_STR(fields, "ends_on")));
 }
 
 int
 db_programs_milestones(struct db *db, int64_t id, const json_t *milestones)
 {
-	char s[24], *text = json_dumps(milestones, JSON_COMPACT);
-	const char *p[2] = { db_int(s, id), text };
-	int rc = db_run(db, "prog_ms_delete", 1, p) != 0 ? -1 : db_run(db, "prog_ms_insert", 2, p);
+	char *text = json_dumps(milestones, JSON_COMPACT);
+	int rc = db_run(db, "prog_ms_delete", DB_PARAMS(DB_INT(id))) != 0 ? -1 :
+	    db_run(db, "prog_ms_insert", DB_PARAMS(DB_INT(id), DB_STR(text)));
 
 	free(text);
 	return rc;

@@ -145,28 +145,22 @@ const struct db_stmt db_purchase_orders_stmts[] = {
 int
 db_po_list(struct db *db, const struct po_filter *f, json_t **rows)
 {
-	char a[24], l[24];
-	const char *p[6] = { db_int(a, f->after), db_int(l, f->limit), f->program_id,
-	    f->vendor_id, f->status, f->vendor_view };
-
-	return db_json_rows(db, "po_list", 6, p, rows);
+	return db_json_rows(db, "po_list", DB_PARAMS(DB_INT(f->after), DB_INT(f->limit),
+	    DB_STR(f->program_id), DB_STR(f->vendor_id), DB_STR(f->status),
+	    DB_OPT_INT(f->vendor_view != 0, f->vendor_view)), rows);
 }
 
 int
-db_po_get(struct db *db, int64_t id, const char *vendor_view, json_t **po)
+db_po_get(struct db *db, int64_t id, int64_t vendor_view, json_t **po)
 {
-	char s[24];
-	const char *p[2] = { db_int(s, id), vendor_view };
-
-	return db_json_one(db, "po_get", 2, p, po);
+	return db_json_one(db, "po_get", DB_PARAMS(DB_INT(id),
+	    DB_OPT_INT(vendor_view != 0, vendor_view)), po);
 }
 
 int
 db_po_lock(struct db *db, int64_t id, struct po_row *row)
 {
-	char s[24];
-	const char *p[1] = { db_int(s, id) };
-	PGresult *res = db_exec(db, "po_lock", 1, p);
+	PGresult *res = db_exec(db, "po_lock", DB_PARAMS(DB_INT(id)));
 
 	memset(row, 0, sizeof(*row));
 	if (res == NULL)
@@ -186,11 +180,10 @@ db_po_lock(struct db *db, int64_t id, struct po_row *row)
 int
 db_po_create(struct db *db, const json_t *f, int64_t user_id, int64_t *id)
 {
-	char prog[24], vendor[24], uid[24], *lines = json_dumps(json_object_get(f, "lines"), 0);
-	const char *p[6] = { db_param_int(f, "program_id", prog),
-	    db_param_int(f, "vendor_id", vendor), db_param_str(f, "currency"),
-	    db_param_str(f, "notes"), db_int(uid, user_id), lines };
-	int rc = db_one_int(db, "po_create", 6, p, id);
+	char *lines = json_dumps(json_object_get(f, "lines"), 0);
+	int rc = db_one_int(db, "po_create", DB_PARAMS(DB_JSON_INT(f, "program_id"),
+	    DB_JSON_INT(f, "vendor_id"), DB_JSON_STR(f, "currency"), DB_JSON_STR(f, "notes"),
+	    DB_INT(user_id), DB_STR(lines)), id);
 
 	free(lines);
 	return rc;
@@ -199,20 +192,16 @@ db_po_create(struct db *db, const json_t *f, int64_t user_id, int64_t *id)
 int
 db_po_update(struct db *db, int64_t id, const json_t *f)
 {
-	char s[24], vendor[24], *lines = NULL;
+	char *lines = NULL;
 	const json_t *l = json_object_get(f, "lines");
-	const char *p[5] = { db_int(s, id), db_param_int(f, "vendor_id", vendor),
-	    db_param_str(f, "currency"), json_object_get(f, "notes") ? "true" : "false",
-	    db_param_str(f, "notes") };
-	const char *lp[2] = { s, NULL };
-	int rc = db_run(db, "po_update", 5, p);
+	int rc = db_run(db, "po_update", DB_PARAMS(DB_INT(id), DB_JSON_INT(f, "vendor_id"),
+	    DB_JSON_STR(f, "currency"), DB_JSON_HAS(f, "notes"), DB_JSON_STR(f, "notes")));
 
 	if (rc == 0 && l != NULL) {
 		lines = json_dumps(l, 0);
-		lp[1] = lines;
-		rc = db_run(db, "po_lines_delete", 1, lp);
+		rc = db_run(db, "po_lines_delete", DB_PARAMS(DB_INT(id)));
 		if (rc == 0)
-			rc = db_run(db, "po_lines_insert", 2, lp);
+			rc = db_run(db, "po_lines_insert", DB_PARAMS(DB_INT(id), DB_STR(lines)));
 	}
 	free(lines);
 	return rc;
@@ -222,12 +211,10 @@ int
 db_po_budget(struct db *db, int64_t id, const char *rate, int64_t *order_krw,
     int64_t *committed_krw, int64_t *budget_krw)
 {
-	char s[24];
-	const char *p[2] = { db_int(s, id), rate };
 	PGresult *res;
 
-	if (db_run(db, "po_program_lock", 1, p) != 0 ||
-	    (res = db_exec(db, "po_budget", 2, p)) == NULL)
+	if (db_run(db, "po_program_lock", DB_PARAMS(DB_INT(id))) != 0 ||
+	    (res = db_exec(db, "po_budget", DB_PARAMS(DB_INT(id), DB_STR(rate)))) == NULL)
 		return -1;
 	*order_krw = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	*committed_krw = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
@@ -240,21 +227,20 @@ int
 db_po_move(struct db *db, int64_t id, const char *action, int64_t user_id,
     const char *rate, const char *reason)
 {
-	char s[24], uid[24], stmt[24];
-	const char *p[4] = { db_int(s, id), NULL, NULL, NULL };
-	int n = 1;
-
-	if (strcmp(action, "approve") == 0) {
-		p[1] = db_int(uid, user_id);
-		p[2] = rate;
-		p[3] = reason;
-		n = 4;
-	} else if (strcmp(action, "cancel") == 0) {
-		p[1] = reason;
-		n = 2;
-	}
-	snprintf(stmt, sizeof(stmt), "po_%s", action);
-	return db_run(db, stmt, n, p);
+	if (strcmp(action, "submit") == 0)
+		return db_run(db, "po_submit", DB_PARAMS(DB_INT(id)));
+	if (strcmp(action, "approve") == 0)
+		return db_run(db, "po_approve", DB_PARAMS(DB_INT(id), DB_INT(user_id),
+		    DB_STR(rate), DB_STR(reason)));
+	if (strcmp(action, "order") == 0)
+		return db_run(db, "po_order", DB_PARAMS(DB_INT(id)));
+	if (strcmp(action, "cancel") == 0)
+		return db_run(db, "po_cancel", DB_PARAMS(DB_INT(id), DB_STR(reason)));
+	if (strcmp(action, "close") == 0)
+		return db_run(db, "po_close", DB_PARAMS(DB_INT(id)));
+	snprintf(db->sqlstate, sizeof(db->sqlstate), "XX000");
+	snprintf(db->message, sizeof(db->message), "no purchase order action %s", action);
+	return -1;
 }
 
 int
@@ -278,9 +264,7 @@ db_payments_list(struct db *db, int64_t po_id, json_t **rows)
 int
 db_payments_room(struct db *db, int64_t po_id, int64_t *accepted_krw, int64_t *paid_krw)
 {
-	char s[24];
-	const char *p[1] = { db_int(s, po_id) };
-	PGresult *res = db_exec(db, "pay_room", 1, p);
+	PGresult *res = db_exec(db, "pay_room", DB_PARAMS(DB_INT(po_id)));
 
 	if (res == NULL)
 		return -1;
@@ -294,9 +278,7 @@ int
 db_payments_create(struct db *db, int64_t po_id, const json_t *f, int64_t user_id,
     json_t **payment)
 {
-	char s[24], amount[24], uid[24];
-	const char *p[5] = { db_int(s, po_id), db_param_str(f, "invoice_number"),
-	    db_param_int(f, "amount", amount), db_param_str(f, "paid_on"), db_int(uid, user_id) };
-
-	return db_json_one(db, "pay_create", 5, p, payment);
+	return db_json_one(db, "pay_create", DB_PARAMS(DB_INT(po_id),
+	    DB_JSON_STR(f, "invoice_number"), DB_JSON_INT(f, "amount"), DB_JSON_STR(f, "paid_on"),
+	    DB_INT(user_id)), payment);
 }

@@ -13,7 +13,7 @@ struct po_filter {
 	const char *program_id;
 	const char *vendor_id;
 	const char *status;
-	const char *vendor_view;  /* a vendor's org id: only its sent orders */
+	int64_t vendor_view;     /* a vendor's org id: only its sent orders; 0 for all */
 };
 
 /* The row a transition or an edit decides on, locked. */
@@ -28,7 +28,7 @@ struct po_row {
 
 int db_po_list(struct db *db, const struct po_filter *f, json_t **rows);
 /* vendor_view as in po_filter; *po is NULL when none is visible. */
-int db_po_get(struct db *db, int64_t id, const char *vendor_view, json_t **po);
+int db_po_get(struct db *db, int64_t id, int64_t vendor_view, json_t **po);
 int db_po_lock(struct db *db, int64_t id, struct po_row *row);
 /* Borrows fields; lines are inserted from fields' "lines". */
 int db_po_create(struct db *db, const json_t *fields, int64_t user_id, int64_t *id);

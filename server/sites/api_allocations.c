@@ -168,18 +168,18 @@ create_body_or_reply(struct req *r, struct alloc_write *w)
 
 /* The columns of the allocation, from the validated body. */
 static void
-create_fields_of(struct alloc_write *w, char site[24], char rack[24], char tenant[24])
+create_fields_of(struct alloc_write *w)
 {
 	w->site_id = json_integer_value(json_object_get(w->body, "site_id"));
 	w->rack_id = json_integer_value(json_object_get(w->body, "rack_id"));
 	w->model_id = json_integer_value(json_object_get(w->body, "gpu_model_id"));
 	w->count = json_integer_value(json_object_get(w->body, "count"));
-	w->f.site_id = db_param_int(w->body, "site_id", site);
-	w->f.rack_id = db_param_int(w->body, "rack_id", rack);
-	w->f.tenant_id = db_param_int(w->body, "tenant_id", tenant);
-	w->f.purpose = db_param_str(w->body, "purpose");
-	w->f.starts_on = db_param_str(w->body, "starts_on");
-	w->f.ends_on = db_param_str(w->body, "ends_on");
+	w->f.site_id = DB_JSON_INT(w->body, "site_id");
+	w->f.rack_id = DB_JSON_INT(w->body, "rack_id");
+	w->f.tenant_id = DB_JSON_INT(w->body, "tenant_id");
+	w->f.purpose = json_string_value(json_object_get(w->body, "purpose"));
+	w->f.starts_on = json_string_value(json_object_get(w->body, "starts_on"));
+	w->f.ends_on = json_string_value(json_object_get(w->body, "ends_on"));
 }
 
 static int
@@ -313,13 +313,12 @@ void
 api_allocations_create(struct req *r)
 {
 	struct alloc_write w = { .r = r };
-	char site[24], rack[24], tenant[24];
 
 	if ((w.body = validate_body_or_reply(r)) == NULL)
 		return;
 	if (create_body_or_reply(r, &w) != 0)
 		goto out;
-	create_fields_of(&w, site, rack, tenant);
+	create_fields_of(&w);
 	if (api_transaction(r, create_tx, &w) != 0)
 		goto out;
 	reply_location(r, "/api/v1/allocations/%lld", (long long)w.id);
@@ -413,7 +412,7 @@ end_step(struct db *db, struct alloc_write *w, const struct alloc_state *st)
 	(void)st;
 	if (db_allocations_detach(db, w->id, NULL, "ended") != 0 ||
 	    db_allocations_close(db, w->id, w->r->session.user_id,
-	    db_param_str(w->body, "reason")) != 0)
+	    json_string_value(json_object_get(w->body, "reason"))) != 0)
 		return -1;
 	return 0;
 }

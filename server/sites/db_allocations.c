@@ -155,11 +155,9 @@ int
 db_allocations_list(struct db *db, const struct session *s, const struct alloc_filter *f,
     json_t **rows)
 {
-	char after[24], limit[24], scope[24];
-	const char *p[6] = { db_int(after, f->after), db_int(limit, f->limit), f->site_id,
-	    f->tenant_id, f->status, db_tenant_scope(s, scope) };
-
-	return db_json_rows(db, "alloc_list", 6, p, rows);
+	return db_json_rows(db, "alloc_list", DB_PARAMS(DB_INT(f->after), DB_INT(f->limit),
+	    DB_STR(f->site_id), DB_STR(f->tenant_id), DB_STR(f->status),
+	    db_tenant_scope(s)), rows);
 }
 
 int
@@ -178,20 +176,15 @@ int
 db_allocations_insert(struct db *db, const struct alloc_fields *f, int64_t user_id,
     int64_t *id)
 {
-	char uid[24];
-	const char *p[7] = { f->site_id, f->rack_id, f->tenant_id, f->purpose, f->starts_on,
-	    f->ends_on, db_int(uid, user_id) };
-
-	return db_one_int(db, "alloc_insert", 7, p, id);
+	return db_one_int(db, "alloc_insert", DB_PARAMS(f->site_id, f->rack_id, f->tenant_id,
+	    DB_STR(f->purpose), DB_STR(f->starts_on), DB_STR(f->ends_on), DB_INT(user_id)), id);
 }
 
 int
 db_allocations_pick(struct db *db, int64_t model_id, long long count, char **ids,
     long long *got)
 {
-	char mid[24], n[24];
-	const char *p[2] = { db_int(mid, model_id), db_int(n, count) };
-	PGresult *res = db_exec(db, "alloc_pick", 2, p);
+	PGresult *res = db_exec(db, "alloc_pick", DB_PARAMS(DB_INT(model_id), DB_INT(count)));
 
 	*ids = NULL;
 	if (res == NULL)
@@ -206,9 +199,7 @@ int
 db_allocations_stock(struct db *db, int64_t model_id, long long *count, char *name,
     size_t namelen)
 {
-	char mid[24];
-	const char *p[1] = { db_int(mid, model_id) };
-	PGresult *res = db_exec(db, "alloc_stock", 1, p);
+	PGresult *res = db_exec(db, "alloc_stock", DB_PARAMS(DB_INT(model_id)));
 
 	if (res == NULL)
 		return -1;
@@ -221,26 +212,19 @@ db_allocations_stock(struct db *db, int64_t model_id, long long *count, char *na
 int
 db_allocations_lock_assets(struct db *db, const char *ids, json_t **out)
 {
-	const char *p[1] = { ids };
-
-	return db_json_one(db, "alloc_lock_assets", 1, p, out);
+	return db_json_one(db, "alloc_lock_assets", DB_PARAMS(DB_STR(ids)), out);
 }
 
 int
 db_allocations_attach(struct db *db, int64_t id, const char *ids)
 {
-	char aid[24];
-	const char *p[2] = { db_int(aid, id), ids };
-
-	return db_run(db, "alloc_attach", 2, p);
+	return db_run(db, "alloc_attach", DB_PARAMS(DB_INT(id), DB_STR(ids)));
 }
 
 int
 db_allocations_lock(struct db *db, int64_t id, struct alloc_state *st)
 {
-	char aid[24];
-	const char *p[1] = { db_int(aid, id) };
-	PGresult *res = db_exec(db, "alloc_lock", 1, p);
+	PGresult *res = db_exec(db, "alloc_lock", DB_PARAMS(DB_INT(id)));
 	int rc = 1;
 
 	if (res == NULL)
@@ -258,36 +242,25 @@ db_allocations_lock(struct db *db, int64_t id, struct alloc_state *st)
 int
 db_allocations_strangers(struct db *db, int64_t id, const char *ids, json_t **out)
 {
-	char aid[24];
-	const char *p[2] = { db_int(aid, id), ids };
-
-	return db_json_one(db, "alloc_strangers", 2, p, out);
+	return db_json_one(db, "alloc_strangers", DB_PARAMS(DB_INT(id), DB_STR(ids)), out);
 }
 
 int
 db_allocations_detach(struct db *db, int64_t id, const char *ids, const char *reason)
 {
-	char aid[24];
-	const char *p[3] = { db_int(aid, id), ids, reason };
-
-	return db_run(db, "alloc_detach", 3, p);
+	return db_run(db, "alloc_detach", DB_PARAMS(DB_INT(id), DB_STR(ids), DB_STR(reason)));
 }
 
 int
 db_allocations_close(struct db *db, int64_t id, int64_t user_id, const char *reason)
 {
-	char aid[24], uid[24];
-	const char *p[3] = { db_int(aid, id), db_int(uid, user_id), reason };
-
-	return db_run(db, "alloc_close", 3, p);
+	return db_run(db, "alloc_close", DB_PARAMS(DB_INT(id), DB_INT(user_id), DB_STR(reason)));
 }
 
 int
 db_allocations_placed(struct db *db, int64_t id, char **ids)
 {
-	char aid[24];
-	const char *p[1] = { db_int(aid, id) };
-	PGresult *res = db_exec(db, "alloc_placed", 1, p);
+	PGresult *res = db_exec(db, "alloc_placed", DB_PARAMS(DB_INT(id)));
 
 	*ids = NULL;
 	if (res == NULL)
@@ -301,9 +274,6 @@ int
 db_allocations_move(struct db *db, int64_t id, int64_t site_id, int64_t rack_id,
     const char *ids)
 {
-	char aid[24], sid[24], rid[24];
-	const char *p[4] = { db_int(aid, id), db_int(sid, site_id),
-	    rack_id ? db_int(rid, rack_id) : NULL, ids };
-
-	return db_run(db, "alloc_move", 4, p);
+	return db_run(db, "alloc_move", DB_PARAMS(DB_INT(id), DB_INT(site_id),
+	    DB_OPT_INT(rack_id != 0, rack_id), DB_STR(ids)));
 }

@@ -19,11 +19,11 @@ struct alloc_filter {
 	const char *status;      /* "active", "ended" or NULL */
 };
 
-/* The columns of a new allocation, as parameter text. */
+/* The columns of a new allocation, as statement parameters. */
 struct alloc_fields {
-	const char *site_id;
-	const char *rack_id;     /* NULL: no rack */
-	const char *tenant_id;
+	struct db_param site_id;
+	struct db_param rack_id; /* DB_NULL: no rack */
+	struct db_param tenant_id;
 	const char *purpose;
 	const char *starts_on;
 	const char *ends_on;     /* NULL: open-ended */

@@ -132,11 +132,8 @@ const struct db_stmt db_sites_stmts[] = {
 int
 db_sites_list(struct db *db, const struct site_filter *f, json_t **rows)
 {
-	char after[24], limit[24];
-	const char *p[6] = { db_int(after, f->after), db_int(limit, f->limit),
-	    f->region, f->operator_id, f->active, f->q };
-
-	return db_json_rows(db, "site_list", 6, p, rows);
+	return db_json_rows(db, "site_list", DB_PARAMS(DB_INT(f->after), DB_INT(f->limit),
+	    DB_STR(f->region), DB_STR(f->operator_id), DB_STR(f->active), DB_STR(f->q)), rows);
 }
 
 int
@@ -148,37 +145,29 @@ db_sites_get(struct db *db, const struct session *s, int64_t id, json_t **site)
 int
 db_sites_create(struct db *db, const json_t *fields, json_t **site)
 {
-	char op[24], kw[24], slots[24];
-	const char *p[7] = { db_param_str(fields, "name"), db_param_int(fields, "operator_id", op),
-	    db_param_str(fields, "address"), db_param_str(fields, "region"),
-	    db_param_int(fields, "power_capacity_kw", kw), db_param_str(fields, "cooling_type"),
-	    db_param_int(fields, "gpu_slot_capacity", slots) };
-
-	return db_json_one(db, "site_create", 7, p, site);
+	return db_json_one(db, "site_create", DB_PARAMS(DB_JSON_STR(fields, "name"),
+	    DB_JSON_INT(fields, "operator_id"), DB_JSON_STR(fields, "address"),
+	    DB_JSON_STR(fields, "region"), DB_JSON_INT(fields, "power_capacity_kw"),
+	    DB_JSON_STR(fields, "cooling_type"), DB_JSON_INT(fields, "gpu_slot_capacity")), site);
 }
 
 int
 db_sites_update(struct db *db, int64_t id, const json_t *fields, json_t **site)
 {
-	char sid[24], op[24], kw[24], slots[24];
-	const char *p[9] = { db_int(sid, id), db_param_str(fields, "name"),
-	    db_param_int(fields, "operator_id", op), db_param_str(fields, "address"),
-	    db_param_str(fields, "region"), db_param_int(fields, "power_capacity_kw", kw),
-	    db_param_str(fields, "cooling_type"), db_param_int(fields, "gpu_slot_capacity", slots),
-	    db_param_bool(fields, "active") };
-
-	return db_json_one(db, "site_update", 9, p, site);
+	return db_json_one(db, "site_update", DB_PARAMS(DB_INT(id), DB_JSON_STR(fields, "name"),
+	    DB_JSON_INT(fields, "operator_id"), DB_JSON_STR(fields, "address"),
+	    DB_JSON_STR(fields, "region"), DB_JSON_INT(fields, "power_capacity_kw"),
+	    DB_JSON_STR(fields, "cooling_type"), DB_JSON_INT(fields, "gpu_slot_capacity"),
+	    DB_JSON_BOOL(fields, "active")), site);
 }
 
 int
 db_sites_lock(struct db *db, int64_t site_id, int64_t rack_id, int64_t *version)
 {
-	char sid[24], rid[24];
-	const char *p[2] = { db_int(sid, site_id), db_int(rid, rack_id) };
 	PGresult *res;
 	int rc = -1;
 
-	if ((res = db_exec(db, "site_lock", 1, p)) == NULL)
+	if ((res = db_exec(db, "site_lock", DB_PARAMS(DB_INT(site_id)))) == NULL)
 		return -1;
 	if (PQntuples(res) != 1) {
 		rc = 1;
@@ -187,9 +176,8 @@ db_sites_lock(struct db *db, int64_t site_id, int64_t rack_id, int64_t *version)
 	/* The site first, then the rack: one order for every caller. */
 	if (rack_id != 0) {
 		PQclear(res);
-		p[0] = rid;
-		p[1] = sid;
-		if ((res = db_exec(db, "rack_lock", 2, p)) == NULL)
+		res = db_exec(db, "rack_lock", DB_PARAMS(DB_INT(rack_id), DB_INT(site_id)));
+		if (res == NULL)
 			goto out;
 		if (PQntuples(res) != 1) {
 			rc = 2;
@@ -214,9 +202,8 @@ int
 db_sites_room(struct db *db, int64_t site_id, int64_t rack_id, const char *ids,
     struct db_room *room)
 {
-	char sid[24], rid[24];
-	const char *p[3] = { db_int(sid, site_id), rack_id ? db_int(rid, rack_id) : NULL, ids };
-	PGresult *res = db_exec(db, "site_room", 3, p);
+	PGresult *res = db_exec(db, "site_room", DB_PARAMS(DB_INT(site_id),
+	    DB_OPT_INT(rack_id != 0, rack_id), DB_STR(ids)));
 
 	memset(room, 0, sizeof(*room));
 	if (res == NULL)
@@ -244,49 +231,35 @@ db_sites_room(struct db *db, int64_t site_id, int64_t rack_id, const char *ids,
 int
 db_sites_utilization(struct db *db, int64_t id, json_t **out)
 {
-	char sid[24];
-	const char *p[1] = { db_int(sid, id) };
-
-	return db_json_one(db, "site_utilization", 1, p, out);
+	return db_json_one(db, "site_utilization", DB_PARAMS(DB_INT(id)), out);
 }
 
 int
 db_racks_list(struct db *db, int64_t site_id, int64_t after, int limit, json_t **rows)
 {
-	char sid[24], a[24], l[24];
-	const char *p[3] = { db_int(sid, site_id), db_int(a, after), db_int(l, limit) };
-
-	return db_json_rows(db, "rack_list", 3, p, rows);
+	return db_json_rows(db, "rack_list", DB_PARAMS(DB_INT(site_id), DB_INT(after),
+	    DB_INT(limit)), rows);
 }
 
 int
 db_racks_create(struct db *db, int64_t site_id, const json_t *fields, json_t **rack)
 {
-	char sid[24], slots[24], kw[24];
-	const char *p[4] = { db_int(sid, site_id), db_param_str(fields, "name"),
-	    db_param_int(fields, "slot_capacity", slots),
-	    db_param_int(fields, "power_capacity_kw", kw) };
-
-	return db_json_one(db, "rack_create", 4, p, rack);
+	return db_json_one(db, "rack_create", DB_PARAMS(DB_INT(site_id),
+	    DB_JSON_STR(fields, "name"), DB_JSON_INT(fields, "slot_capacity"),
+	    DB_JSON_INT(fields, "power_capacity_kw")), rack);
 }
 
 int
 db_racks_get(struct db *db, int64_t site_id, int64_t rack_id, json_t **rack)
 {
-	char sid[24], rid[24];
-	const char *p[2] = { db_int(sid, site_id), db_int(rid, rack_id) };
-
-	return db_json_one(db, "rack_get", 2, p, rack);
+	return db_json_one(db, "rack_get", DB_PARAMS(DB_INT(site_id), DB_INT(rack_id)), rack);
 }
 
 int
 db_racks_update(struct db *db, int64_t site_id, int64_t rack_id, const json_t *fields,
     json_t **rack)
 {
-	char sid[24], rid[24], slots[24], kw[24];
-	const char *p[5] = { db_int(sid, site_id), db_int(rid, rack_id),
-	    db_param_str(fields, "name"), db_param_int(fields, "slot_capacity", slots),
-	    db_param_int(fields, "power_capacity_kw", kw) };
-
-	return db_json_one(db, "rack_update", 5, p, rack);
+	return db_json_one(db, "rack_update", DB_PARAMS(DB_INT(site_id), DB_INT(rack_id),
+	    DB_JSON_STR(fields, "name"), DB_JSON_INT(fields, "slot_capacity"),
+	    DB_JSON_INT(fields, "power_capacity_kw")), rack);
 }
