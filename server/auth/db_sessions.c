@@ -1,30 +1,28 @@
 /* db_sessions.c -- SQL of sessions and of failed sign-ins. */
 #include "auth/db_sessions.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "lib/roles.h"
 
 #define FAILURE_WINDOW "interval '15 minutes'"
 
 const struct db_stmt db_sessions_stmts[] = {
 	{ "session_lookup",
-	  "SELECT s.id, u.id, u.organization_id, u.roles::text"
+	  "SELECT s.id AS session_id, u.id AS user_id, u.organization_id AS org_id,"
+	  "       u.roles::text AS roles"
 	  "  FROM sessions s JOIN users u ON u.id = s.user_id"
 	  "  JOIN organizations o ON o.id = u.organization_id"
 	  " WHERE s.token_hash = $1::bytea AND s.revoked_at IS NULL"
 	  "   AND s.expires_at > now() AND u.active AND o.active", 1 },
 	{ "session_account",
-	  "SELECT u.id, u.organization_id, u.roles::text, u.password_hash,"
-	  "       u.active AND o.active"
+	  "SELECT u.id AS user_id, u.organization_id AS org_id, u.roles::text AS roles,"
+	  "       u.password_hash, u.active AND o.active AS active"
 	  "  FROM users u JOIN organizations o ON o.id = u.organization_id"
 	  " WHERE lower(u.email) = lower($1)", 1 },
 	{ "session_failures",
-	  "SELECT count(*) FILTER (WHERE lower(email) = lower($1)),"
-	  "       count(*) FILTER (WHERE client_addr = nullif($2, '')::inet),"
+	  "SELECT count(*) FILTER (WHERE lower(email) = lower($1)) AS by_email,"
+	  "       count(*) FILTER (WHERE client_addr = nullif($2, '')::inet) AS by_addr,"
 	  "       coalesce(ceil(extract(epoch FROM min(at) + " FAILURE_WINDOW " - now())), 0)"
+	  "         AS retry_after"
 	  "  FROM login_failures"
 	  " WHERE at > now() - " FAILURE_WINDOW
 	  "   AND (lower(email) = lower($1) OR client_addr = nullif($2, '')::inet)", 2 },
@@ -58,12 +56,10 @@ db_session_lookup(struct db *db, const char *hash_hex, struct session *s)
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 1) {
-		s->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-		s->user_id = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-		s->org_id = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
-		snprintf(s->roles_text, sizeof(s->roles_text), "%s", PQgetvalue(res, 0, 3));
+		rc = db_row(db, res, 0, DB_COLS(DB_COL_INT("session_id", &s->id),
+		    DB_COL_INT("user_id", &s->user_id), DB_COL_INT("org_id", &s->org_id),
+		    DB_COL_TEXT("roles", s->roles_text))) == 0 ? 1 : -1;
 		s->roles = roles_parse(s->roles_text);
-		rc = 1;
 	}
 	PQclear(res);
 	return rc;
@@ -77,14 +73,11 @@ db_session_account(struct db *db, const char *email, struct login_account *a)
 
 	if (res == NULL)
 		return -1;
-	if (PQntuples(res) == 1) {
-		a->user_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-		a->org_id = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-		snprintf(a->roles, sizeof(a->roles), "%s", PQgetvalue(res, 0, 2));
-		snprintf(a->password_hash, sizeof(a->password_hash), "%s", PQgetvalue(res, 0, 3));
-		a->active = PQgetvalue(res, 0, 4)[0] == 't';
-		rc = 1;
-	}
+	if (PQntuples(res) == 1)
+		rc = db_row(db, res, 0, DB_COLS(DB_COL_INT("user_id", &a->user_id),
+		    DB_COL_INT("org_id", &a->org_id), DB_COL_TEXT("roles", a->roles),
+		    DB_COL_TEXT("password_hash", a->password_hash),
+		    DB_COL_BOOL("active", &a->active))) == 0 ? 1 : -1;
 	PQclear(res);
 	return rc;
 }
@@ -94,14 +87,14 @@ db_session_failures(struct db *db, const char *email, const char *addr,
     int64_t *by_email, int64_t *by_addr, int64_t *retry_after)
 {
 	PGresult *res = db_exec(db, "session_failures", DB_PARAMS(DB_STR(email), DB_STR(addr)));
+	int rc;
 
 	if (res == NULL)
 		return -1;
-	*by_email = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	*by_addr = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-	*retry_after = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+	rc = db_row(db, res, 0, DB_COLS(DB_COL_INT("by_email", by_email),
+	    DB_COL_INT("by_addr", by_addr), DB_COL_INT("retry_after", retry_after)));
 	PQclear(res);
-	return 0;
+	return rc;
 }
 
 int
