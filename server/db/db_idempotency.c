@@ -23,8 +23,8 @@ const struct db_stmt db_idempotency_stmts[] = {
 	  "     OR (k.status IS NULL AND k.created_at < now() - interval '5 minutes')"
 	  " RETURNING 1", 3 },
 	{ "idem_get",
-	  "SELECT request_hash = $3::bytea, status, content_type, body,"
-	  "       headers ->> 'Location', headers ->> 'ETag'"
+	  "SELECT request_hash = $3::bytea AS same_request, status, content_type, body,"
+	  "       headers ->> 'Location' AS location, headers ->> 'ETag' AS etag"
 	  "  FROM idempotency_keys WHERE user_id = $1 AND key = $2", 3 },
 	{ "idem_store",
 	  "UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5,"
@@ -34,19 +34,13 @@ const struct db_stmt db_idempotency_stmts[] = {
 	{ NULL, NULL, 0 }
 };
 
-static char *
-dup_or_null(const PGresult *res, int col)
-{
-	return PQgetisnull(res, 0, col) ? NULL : strdup(PQgetvalue(res, 0, col));
-}
-
 int
 db_idempotency_claim(struct db *db, int64_t user_id, const char *key,
     const char *hash_hex, struct idem_record *rec)
 {
 	PGresult *res = db_exec(db, "idem_claim", DB_PARAMS(DB_INT(user_id), DB_STR(key),
 	    DB_STR(hash_hex)));
-	int claimed;
+	int claimed, rc = 0;
 
 	memset(rec, 0, sizeof(*rec));
 	if (res == NULL)
@@ -58,17 +52,13 @@ db_idempotency_claim(struct db *db, int64_t user_id, const char *key,
 	res = db_exec(db, "idem_get", DB_PARAMS(DB_INT(user_id), DB_STR(key), DB_STR(hash_hex)));
 	if (res == NULL)
 		return -1;
-	if (PQntuples(res) == 1) {
-		rec->same_request = PQgetvalue(res, 0, 0)[0] == 't';
-		rec->done = !PQgetisnull(res, 0, 1);
-		rec->status = atoi(PQgetvalue(res, 0, 1));
-		rec->content_type = dup_or_null(res, 2);
-		rec->body = dup_or_null(res, 3);
-		rec->location = dup_or_null(res, 4);
-		rec->etag = dup_or_null(res, 5);
-	}
+	if (PQntuples(res) == 1)
+		rc = db_row(db, res, 0, DB_COLS(DB_COL_BOOL("same_request", &rec->same_request),
+		    DB_COL_OPT_INT("status", &rec->status, &rec->done),
+		    DB_COL_DUP("content_type", &rec->content_type), DB_COL_DUP("body", &rec->body),
+		    DB_COL_DUP("location", &rec->location), DB_COL_DUP("etag", &rec->etag)));
 	PQclear(res);
-	return 0;
+	return rc;
 }
 
 int
