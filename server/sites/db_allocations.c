@@ -4,8 +4,6 @@
 #include "sites/db_allocations.h"
 
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "db/scope.h"
 #include "sites/db_sites.h"
@@ -97,12 +95,12 @@ const struct db_stmt db_allocations_stmts[] = {
 	/* SKIP LOCKED: two officers taking the same model at two sites get
 	 * different assets instead of waiting for each other. */
 	{ "alloc_pick",
-	  "SELECT coalesce(array_agg(id ORDER BY id), '{}')::text, count(*) FROM"
+	  "SELECT coalesce(array_agg(id ORDER BY id), '{}')::text AS ids, count(*) AS got FROM"
 	  " (SELECT id FROM assets WHERE status = 'in_stock' AND gpu_model_id = $1"
 	  "   ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) x", 2 },
 	{ "alloc_stock",
-	  "SELECT m.manufacturer || ' ' || m.model, (SELECT count(*) FROM assets"
-	  "   WHERE status = 'in_stock' AND gpu_model_id = m.id)"
+	  "SELECT m.manufacturer || ' ' || m.model AS name, (SELECT count(*) FROM assets"
+	  "   WHERE status = 'in_stock' AND gpu_model_id = m.id) AS count"
 	  "  FROM gpu_models m WHERE m.id = $1", 1 },
 	{ "alloc_lock_assets",
 	  "WITH x AS (SELECT id, serial, status FROM assets WHERE id = ANY ($1::bigint[])"
@@ -119,7 +117,8 @@ const struct db_stmt db_allocations_stmts[] = {
 	  "        tenant_id = a.tenant_id"
 	  "   FROM allocations a WHERE a.id = $1 AND x.id = ANY ($2::bigint[])", 2 },
 	{ "alloc_lock",
-	  "SELECT status = 'active', site_id, coalesce(rack_id, 0) FROM allocations"
+	  "SELECT status = 'active' AS active, site_id, coalesce(rack_id, 0) AS rack_id"
+	  "  FROM allocations"
 	  " WHERE id = $1 FOR NO KEY UPDATE", 1 },
 	{ "alloc_strangers",
 	  "SELECT coalesce(json_agg(i ORDER BY i), '[]')::text FROM unnest($2::bigint[]) i"
@@ -141,7 +140,7 @@ const struct db_stmt db_allocations_stmts[] = {
 	  "UPDATE allocations SET status = 'ended', ended_at = now(), ended_by = $2,"
 	  "       end_reason = $3 WHERE id = $1", 3 },
 	{ "alloc_placed",
-	  "SELECT coalesce(array_agg(id ORDER BY id), '{}')::text FROM"
+	  "SELECT coalesce(array_agg(id ORDER BY id), '{}')::text AS ids FROM"
 	  " (SELECT x.id FROM allocation_assets aa JOIN assets x ON x.id = aa.asset_id"
 	  "   WHERE aa.allocation_id = $1 AND aa.removed_at IS NULL AND x.status IN " PLACED
 	  "   ORDER BY x.id FOR UPDATE OF x) p", 1 },
@@ -185,14 +184,14 @@ db_allocations_pick(struct db *db, int64_t model_id, long long count, char **ids
     long long *got)
 {
 	PGresult *res = db_exec(db, "alloc_pick", DB_PARAMS(DB_INT(model_id), DB_INT(count)));
+	int rc;
 
 	*ids = NULL;
 	if (res == NULL)
 		return -1;
-	*ids = strdup(PQgetvalue(res, 0, 0));
-	*got = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	rc = db_row(db, res, 0, DB_COLS(DB_COL_DUP("ids", ids), DB_COL_INT("got", got)));
 	PQclear(res);
-	return *ids ? 0 : -1;
+	return rc;
 }
 
 int
@@ -200,13 +199,17 @@ db_allocations_stock(struct db *db, int64_t model_id, long long *count, char *na
     size_t namelen)
 {
 	PGresult *res = db_exec(db, "alloc_stock", DB_PARAMS(DB_INT(model_id)));
+	int rc = 0;
 
 	if (res == NULL)
 		return -1;
+	/* A name to show, cut to fit. */
 	snprintf(name, namelen, "%s", PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
-	*count = PQntuples(res) ? strtoll(PQgetvalue(res, 0, 1), NULL, 10) : 0;
+	*count = 0;
+	if (PQntuples(res) == 1)
+		rc = db_row(db, res, 0, DB_COLS(DB_COL_INT("count", count)));
 	PQclear(res);
-	return 0;
+	return rc;
 }
 
 int
@@ -229,12 +232,9 @@ db_allocations_lock(struct db *db, int64_t id, struct alloc_state *st)
 
 	if (res == NULL)
 		return -1;
-	if (PQntuples(res) == 1) {
-		st->active = PQgetvalue(res, 0, 0)[0] == 't';
-		st->site_id = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-		st->rack_id = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
-		rc = 0;
-	}
+	if (PQntuples(res) == 1)
+		rc = db_row(db, res, 0, DB_COLS(DB_COL_BOOL("active", &st->active),
+		    DB_COL_INT("site_id", &st->site_id), DB_COL_INT("rack_id", &st->rack_id)));
 	PQclear(res);
 	return rc;
 }
@@ -261,13 +261,14 @@ int
 db_allocations_placed(struct db *db, int64_t id, char **ids)
 {
 	PGresult *res = db_exec(db, "alloc_placed", DB_PARAMS(DB_INT(id)));
+	int rc;
 
 	*ids = NULL;
 	if (res == NULL)
 		return -1;
-	*ids = strdup(PQgetvalue(res, 0, 0));
+	rc = db_row(db, res, 0, DB_COLS(DB_COL_DUP("ids", ids)));
 	PQclear(res);
-	return *ids ? 0 : -1;
+	return rc;
 }
 
 int

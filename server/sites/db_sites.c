@@ -1,8 +1,6 @@
 /* db_sites.c -- SQL of sites, racks, and the room they have left. */
 #include "sites/db_sites.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "db/scope.h"
@@ -80,12 +78,16 @@ const struct db_stmt db_sites_stmts[] = {
 	/* What the assets of $3 already use at the site (a move inside it)
 	 * is taken off the use: they are counted once, as needed. */
 	{ "site_room",
-	  "SELECT s.name, s.active, s.gpu_slot_capacity, u.n - x.n, s.power_capacity_kw * 1000,"
-	  "       u.w - x.w, r.id IS NOT NULL, coalesce(r.name, ''), coalesce(r.slot_capacity, 0),"
-	  "       u.rn - x.rn, coalesce(r.power_capacity_kw * 1000, 0), u.rw - x.rw,"
-	  "       cardinality($3::bigint[]),"
+	  "SELECT s.name AS site_name, s.active AS site_active, s.gpu_slot_capacity AS site_slots,"
+	  "       u.n - x.n AS site_slots_used, s.power_capacity_kw * 1000 AS site_watts,"
+	  "       u.w - x.w AS site_watts_used, r.id IS NOT NULL AS has_rack,"
+	  "       coalesce(r.name, '') AS rack_name, coalesce(r.slot_capacity, 0) AS rack_slots,"
+	  "       u.rn - x.rn AS rack_slots_used,"
+	  "       coalesce(r.power_capacity_kw * 1000, 0) AS rack_watts,"
+	  "       u.rw - x.rw AS rack_watts_used, cardinality($3::bigint[]) AS slots_needed,"
 	  "       (SELECT coalesce(sum(m.tdp_watts), 0) FROM assets a"
 	  "          JOIN gpu_models m ON m.id = a.gpu_model_id WHERE a.id = ANY ($3::bigint[]))"
+	  "         AS watts_needed"
 	  "  FROM sites s LEFT JOIN racks r ON r.id = $2::bigint AND r.site_id = s.id,"
 	  "       LATERAL (SELECT " ROOM_USE " FROM asset_placements p WHERE p.site_id = s.id) u,"
 	  "       LATERAL (SELECT " ROOM_USE " FROM asset_placements p"
@@ -184,18 +186,10 @@ db_sites_lock(struct db *db, int64_t site_id, int64_t rack_id, int64_t *version)
 			goto out;
 		}
 	}
-	if (version != NULL)
-		*version = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	rc = 0;
+	rc = version == NULL ? 0 : db_row(db, res, 0, DB_COLS(DB_COL_INT("version", version)));
 out:
 	PQclear(res);
 	return rc;
-}
-
-static long long
-cell(const PGresult *res, int col)
-{
-	return strtoll(PQgetvalue(res, 0, col), NULL, 10);
 }
 
 int
@@ -204,28 +198,28 @@ db_sites_room(struct db *db, int64_t site_id, int64_t rack_id, const char *ids,
 {
 	PGresult *res = db_exec(db, "site_room", DB_PARAMS(DB_INT(site_id),
 	    DB_OPT_INT(rack_id != 0, rack_id), DB_STR(ids)));
+	int rc = 0;
 
 	memset(room, 0, sizeof(*room));
 	if (res == NULL)
 		return -1;
-	if (PQntuples(res) == 1) {
-		snprintf(room->site_name, sizeof(room->site_name), "%s", PQgetvalue(res, 0, 0));
-		room->site_active = PQgetvalue(res, 0, 1)[0] == 't';
-		room->site_slots = cell(res, 2);
-		room->site_slots_used = cell(res, 3);
-		room->site_watts = cell(res, 4);
-		room->site_watts_used = cell(res, 5);
-		room->has_rack = PQgetvalue(res, 0, 6)[0] == 't';
-		snprintf(room->rack_name, sizeof(room->rack_name), "%s", PQgetvalue(res, 0, 7));
-		room->rack_slots = cell(res, 8);
-		room->rack_slots_used = cell(res, 9);
-		room->rack_watts = cell(res, 10);
-		room->rack_watts_used = cell(res, 11);
-		room->slots_needed = cell(res, 12);
-		room->watts_needed = cell(res, 13);
-	}
+	if (PQntuples(res) == 1)
+		rc = db_row(db, res, 0, DB_COLS(DB_COL_TEXT("site_name", room->site_name),
+		    DB_COL_BOOL("site_active", &room->site_active),
+		    DB_COL_INT("site_slots", &room->site_slots),
+		    DB_COL_INT("site_slots_used", &room->site_slots_used),
+		    DB_COL_INT("site_watts", &room->site_watts),
+		    DB_COL_INT("site_watts_used", &room->site_watts_used),
+		    DB_COL_BOOL("has_rack", &room->has_rack),
+		    DB_COL_TEXT("rack_name", room->rack_name),
+		    DB_COL_INT("rack_slots", &room->rack_slots),
+		    DB_COL_INT("rack_slots_used", &room->rack_slots_used),
+		    DB_COL_INT("rack_watts", &room->rack_watts),
+		    DB_COL_INT("rack_watts_used", &room->rack_watts_used),
+		    DB_COL_INT("slots_needed", &room->slots_needed),
+		    DB_COL_INT("watts_needed", &room->watts_needed)));
 	PQclear(res);
-	return 0;
+	return rc;
 }
 
 int
