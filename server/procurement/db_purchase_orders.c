@@ -91,10 +91,10 @@ const struct db_stmt db_purchase_orders_stmts[] = {
 	  " WHERE o.id = $1 FOR UPDATE OF g", 1 },
 	{ "po_budget",
 	  "SELECT (SELECT krw_of(" PO_TOTAL("o") ", o.currency, $2::numeric)"
-	  "          FROM purchase_orders o WHERE o.id = $1),"
+	  "          FROM purchase_orders o WHERE o.id = $1) AS order_krw,"
 	  "       (SELECT coalesce(sum(krw_of(" PO_TOTAL("o") ", o.currency, o.exchange_rate)), 0)"
 	  "          FROM purchase_orders o WHERE o.program_id = g.id AND o.id <> $1"
-	  "           AND o.status NOT IN ('draft', 'submitted', 'cancelled')),"
+	  "           AND o.status NOT IN ('draft', 'submitted', 'cancelled')) AS committed_krw,"
 	  "       g.budget_krw"
 	  "  FROM programs g JOIN purchase_orders x ON x.program_id = g.id WHERE x.id = $1", 2 },
 	{ "po_submit",
@@ -127,8 +127,9 @@ const struct db_stmt db_purchase_orders_stmts[] = {
 	  "SELECT (SELECT coalesce(sum(krw_of(l.unit_price * (SELECT count(*) FROM delivery_units u"
 	  "              WHERE u.purchase_order_line_id = l.id AND u.result = 'passed'),"
 	  "              o.currency, o.exchange_rate)), 0)"
-	  "          FROM purchase_order_lines l WHERE l.purchase_order_id = o.id),"
+	  "          FROM purchase_order_lines l WHERE l.purchase_order_id = o.id) AS accepted_krw,"
 	  "       (SELECT coalesce(sum(amount_krw), 0) FROM payments WHERE purchase_order_id = o.id)"
+	  "         AS paid_krw"
 	  "  FROM purchase_orders o WHERE o.id = $1", 1 },
 	{ "pay_create",
 	  "WITH y AS (INSERT INTO payments (purchase_order_id, invoice_number, amount, currency,"
@@ -161,20 +162,18 @@ int
 db_po_lock(struct db *db, int64_t id, struct po_row *row)
 {
 	PGresult *res = db_exec(db, "po_lock", DB_PARAMS(DB_INT(id)));
+	int rc = 0;
 
 	memset(row, 0, sizeof(*row));
 	if (res == NULL)
 		return -1;
-	if (PQntuples(res) == 1) {
-		row->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-		row->program_id = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-		row->created_by = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
-		row->version = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
-		snprintf(row->status, sizeof(row->status), "%s", PQgetvalue(res, 0, 4));
-		snprintf(row->currency, sizeof(row->currency), "%s", PQgetvalue(res, 0, 5));
-	}
+	if (PQntuples(res) == 1)
+		rc = db_row(db, res, 0, DB_COLS(DB_COL_INT("id", &row->id),
+		    DB_COL_INT("program_id", &row->program_id),
+		    DB_COL_INT("created_by", &row->created_by), DB_COL_INT("version", &row->version),
+		    DB_COL_TEXT("status", row->status), DB_COL_TEXT("currency", row->currency)));
 	PQclear(res);
-	return 0;
+	return rc;
 }
 
 int
@@ -212,15 +211,15 @@ db_po_budget(struct db *db, int64_t id, const char *rate, int64_t *order_krw,
     int64_t *committed_krw, int64_t *budget_krw)
 {
 	PGresult *res;
+	int rc;
 
 	if (db_run(db, "po_program_lock", DB_PARAMS(DB_INT(id))) != 0 ||
 	    (res = db_exec(db, "po_budget", DB_PARAMS(DB_INT(id), DB_STR(rate)))) == NULL)
 		return -1;
-	*order_krw = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	*committed_krw = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-	*budget_krw = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+	rc = db_row(db, res, 0, DB_COLS(DB_COL_INT("order_krw", order_krw),
+	    DB_COL_INT("committed_krw", committed_krw), DB_COL_INT("budget_krw", budget_krw)));
 	PQclear(res);
-	return 0;
+	return rc;
 }
 
 int
@@ -265,13 +264,16 @@ int
 db_payments_room(struct db *db, int64_t po_id, int64_t *accepted_krw, int64_t *paid_krw)
 {
 	PGresult *res = db_exec(db, "pay_room", DB_PARAMS(DB_INT(po_id)));
+	int rc = 0;
 
 	if (res == NULL)
 		return -1;
-	*accepted_krw = PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
-	*paid_krw = PQntuples(res) ? strtoll(PQgetvalue(res, 0, 1), NULL, 10) : 0;
+	*accepted_krw = *paid_krw = 0;
+	if (PQntuples(res) == 1)
+		rc = db_row(db, res, 0, DB_COLS(DB_COL_INT("accepted_krw", accepted_krw),
+		    DB_COL_INT("paid_krw", paid_krw)));
 	PQclear(res);
-	return 0;
+	return rc;
 }
 
 int
