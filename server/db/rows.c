@@ -75,13 +75,18 @@ db_rows_pool_counts(unsigned *busy, unsigned *idle)
 }
 
 int
-db_rows_open(const char *stmt, int n, const char *const *params,
+db_rows_open(const char *stmt, const struct db_param *p, size_t n,
     struct db_rows **out, char *err, size_t errlen)
 {
+	struct db_params_text t;
 	struct db_rows *rows;
 	bool full;
 
 	*out = NULL;
+	if (db_params_text(p, n, &t) != 0) {
+		snprintf(err, errlen, "%s: %zu parameters", stmt, n);
+		return -1;
+	}
 	if ((rows = calloc(1, sizeof(*rows))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -92,7 +97,7 @@ db_rows_open(const char *stmt, int n, const char *const *params,
 		free(rows);
 		return full ? 1 : -1;
 	}
-	if (!PQsendQueryPrepared(rows->db->conn, stmt, n, params, NULL, NULL, 0) ||
+	if (!PQsendQueryPrepared(rows->db->conn, stmt, (int)n, t.values, NULL, NULL, 0) ||
 	    !PQsetSingleRowMode(rows->db->conn)) {
 		snprintf(err, errlen, "%s", PQerrorMessage(rows->db->conn));
 		rows->done = !PQisBusy(rows->db->conn);

@@ -12,12 +12,15 @@
 
 #include <libpq-fe.h>
 
+#include "db/values.h"
+
 struct db_rows;
 
-/* Starts prepared statement stmt with n text parameters (copied) on a
- * pooled connection. 0 with *out set; 1 when every pooled connection is
- * busy (answer 503); -1 when the database failed (message in err). */
-int db_rows_open(const char *stmt, int n, const char *const *params,
+/* Starts prepared statement stmt with the n parameters p (DB_PARAMS;
+ * copied) on a pooled connection. 0 with *out set; 1 when every pooled
+ * connection is busy (answer 503); -1 when the database failed (message
+ * in err). */
+int db_rows_open(const char *stmt, const struct db_param *p, size_t n,
     struct db_rows **out, char *err, size_t errlen);
 
 /* The next row: 1 with *row set (a one-row result, caller PQclear()s),

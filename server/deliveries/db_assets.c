@@ -121,10 +121,11 @@ db_assets_list(struct db *db, const struct asset_filter *f, json_t **rows)
 int
 db_assets_export(const struct asset_filter *f, struct db_rows **rows)
 {
-	const char *p[8] = { f->serial, f->gpu_model_id, f->status, f->site_id,
-	    f->tenant_id, f->vendor_id, f->program_id, f->purchase_order_id };
 	char err[256];
-	int rc = db_rows_open("asset_export", 8, p, rows, err, sizeof(err));
+	int rc = db_rows_open("asset_export", DB_PARAMS(DB_STR(f->serial),
+	    DB_STR(f->gpu_model_id), DB_STR(f->status), DB_STR(f->site_id), DB_STR(f->tenant_id),
+	    DB_STR(f->vendor_id), DB_STR(f->program_id), DB_STR(f->purchase_order_id)), rows,
+	    err, sizeof(err));
 
 	if (rc < 0)
 		log_warn("asset export: %s\n", err);
