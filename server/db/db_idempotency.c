@@ -40,24 +40,23 @@ dup_or_null(const PGresult *res, int col)
 	return PQgetisnull(res, 0, col) ? NULL : strdup(PQgetvalue(res, 0, col));
 }
 
-int
-db_idempotency_claim(struct db *db, int64_t user_id, const char *key,
-    const char *hash_hex, struct idem_record *rec)
+/* One try: 1 claimed, 0 the key's record is in *rec, 2 the key was
+ * released between the claim and the look-up, -1 database error. */
+static int
+claim_once(struct db *db, const char *const p[3], struct idem_record *rec)
 {
-	char uid[24];
-	const char *p[3] = { db_int(uid, user_id), key, hash_hex };
 	PGresult *res = db_exec(db, "idem_claim", 3, p);
-	int claimed;
+	int rc;
 
-	memset(rec, 0, sizeof(*rec));
 	if (res == NULL)
 		return -1;
-	claimed = PQntuples(res) == 1;
+	rc = PQntuples(res) == 1;
 	PQclear(res);
-	if (claimed)
+	if (rc == 1)
 		return 1;
 	if ((res = db_exec(db, "idem_get", 3, p)) == NULL)
 		return -1;
+	rc = 2;
 	if (PQntuples(res) == 1) {
 		rec->same_request = PQgetvalue(res, 0, 0)[0] == 't';
 		rec->done = !PQgetisnull(res, 0, 1);
@@ -66,9 +65,31 @@ db_idempotency_claim(struct db *db, int64_t user_id, const char *key,
 		rec->body = dup_or_null(res, 3);
 		rec->location = dup_or_null(res, 4);
 		rec->etag = dup_or_null(res, 5);
+		rc = 0;
 	}
 	PQclear(res);
-	return 0;
+	return rc;
+}
+
+/* A key released (its request failed) between our claim and the look-up
+ * is free: claim it again. Should that keep happening, the key reads as
+ * still running, which asks the client to try again shortly. */
+int
+db_idempotency_claim(struct db *db, int64_t user_id, const char *key,
+    const char *hash_hex, struct idem_record *rec)
+{
+	char uid[24];
+	const char *p[3] = { db_int(uid, user_id), key, hash_hex };
+	int attempt, rc = 2;
+
+	memset(rec, 0, sizeof(*rec));
+	for (attempt = 0; attempt < 3 && rc == 2; attempt++)
+		rc = claim_once(db, p, rec);
+	if (rc == 2) {
+		rec->same_request = true;
+		rc = 0;
+	}
+	return rc;
 }
 
 int
