@@ -26,6 +26,7 @@ static const struct {
 	  "these roles do not fit the organization's kind (admin and officer: ministry; "
 	  "auditor: auditor or ministry; vendor: vendor or company; tenant: institute, "
 	  "university or company)" },
+	{ "organizations_kind_fits_users", "kind", NULL },   /* names the users */
 	{ "programs_name_key", "name", "a programme with this name already exists" },
 	{ "programs_dates_check", "ends_on", "must not be before starts_on" },
 	{ "programs_budget_krw_check", "budget_krw", "must be more than zero" },
