@@ -34,6 +34,8 @@ static const struct {
 	  "these roles do not fit the organization's kind (admin and officer: ministry; "
 	  "auditor: auditor or ministry; vendor: vendor or company; tenant: institute, "
 	  "university or company)" },
+	{ "organizations_kind_fits_users", "kind", PROBLEM_VALIDATION_FAILED,
+	  NULL },   /* the database's message names the users */
 	{ "programs_name_key", "name", PROBLEM_PROGRAM_NAME_TAKEN,
 	  "a programme with this name already exists" },
 	{ "programs_dates_check", "ends_on", PROBLEM_VALIDATION_FAILED,

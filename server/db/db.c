@@ -200,13 +200,56 @@ reconnect(struct db *db)
 	return setup(db);
 }
 
+static bool
+result_ok(const PGresult *res)
+{
+	ExecStatusType st = PQresultStatus(res);
+
+	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+/* A statement whose connection broke may have run, and committed, before
+ * the break: it is sent again only where that cannot write twice. BEGIN
+ * goes as it is; any other statement runs in a READ ONLY transaction, where
+ * PostgreSQL refuses (25006) whatever would write, so that only reads are
+ * repeated and a write reports the lost connection. NULL on failure. */
+static PGresult *
+exec_again(struct db *db, const char *stmt, int n, const char *const *params)
+{
+	bool wrap = strcmp(stmt, "begin") != 0;
+	char lost[sizeof(db->message)];
+	PGresult *res = NULL, *tx = NULL;
+
+	memcpy(lost, db->message, sizeof(lost));
+	if (wrap) {
+		tx = PQexec(db->conn, "BEGIN READ ONLY");
+		if (PQresultStatus(tx) != PGRES_COMMAND_OK)
+			goto out;
+		PQclear(tx);
+	}
+	res = PQexecPrepared(db->conn, stmt, n, params, NULL, NULL, 0);
+	if (!result_ok(res)) {
+		error_set(db, res);
+		PQclear(res);
+		res = NULL;
+	}
+	if (!wrap)
+		return res;
+	tx = PQexec(db->conn, res != NULL ? "COMMIT" : "ROLLBACK");
+out:
+	PQclear(tx);
+	if (res == NULL && strcmp(db->sqlstate, "25006") == 0) {
+		snprintf(db->sqlstate, sizeof(db->sqlstate), "08006");
+		memcpy(db->message, lost, sizeof(lost));
+	}
+	return res;
+}
+
 PGresult *
 db_exec(struct db *db, const char *stmt, const struct db_param *p, size_t n)
 {
 	struct db_params_text t;
 	PGresult *res;
-	ExecStatusType st;
-	int attempt;
 
 	error_clear(db);
 	if (db_params_text(p, n, &t) != 0) {
@@ -214,19 +257,16 @@ db_exec(struct db *db, const char *stmt, const struct db_param *p, size_t n)
 		snprintf(db->message, sizeof(db->message), "%s: %zu parameters", stmt, n);
 		return NULL;
 	}
-	for (attempt = 0; attempt < 2; attempt++) {
-		res = PQexecPrepared(db->conn, stmt, (int)n, t.values, NULL, NULL, 0);
-		st = PQresultStatus(res);
-		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
-			return res;
-		error_set(db, res);
-		PQclear(res);
-		/* A lost connection is retried only when no transaction was
-		 * open: its earlier statements are gone with it. */
-		if (PQstatus(db->conn) == CONNECTION_OK || db->in_tx || attempt > 0 ||
-		    reconnect(db) != 0)
-			break;
-	}
+	res = PQexecPrepared(db->conn, stmt, (int)n, t.values, NULL, NULL, 0);
+	if (result_ok(res))
+		return res;
+	error_set(db, res);
+	PQclear(res);
+	/* Inside a transaction its earlier statements are gone with the
+	 * connection: the whole request fails. */
+	if (PQstatus(db->conn) != CONNECTION_OK && !db->in_tx && reconnect(db) == 0 &&
+	    (res = exec_again(db, stmt, (int)n, t.values)) != NULL)
+		return res;
 	if (PQstatus(db->conn) != CONNECTION_OK)
 		db->in_tx = false;
 	return NULL;
@@ -251,6 +291,9 @@ json_rows(struct db *db, const char *stmt, const struct db_param *p, size_t n,
 	json_error_t jerr;
 	int i, rc = -1;
 
+	/* A transaction retried after a serialization failure runs its
+	 * statements again into the same place: the first try's value goes. */
+	json_decref(*out);
 	*out = NULL;
 	if (res == NULL)
 		return -1;

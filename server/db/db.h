@@ -55,7 +55,8 @@ struct db *db_open_export(const char *conninfo);
 /* Runs a prepared statement with the n parameters p (DB_PARAMS(...) gives
  * both; DB_NO_PARAMS none). Returns the result (caller PQclear()s) or
  * NULL with db->sqlstate and db->message set. Outside a transaction a
- * broken connection is reset and the statement tried once more. */
+ * broken connection is reset and the statement tried once more if that
+ * cannot write twice: BEGIN, or a statement that only reads. */
 PGresult *db_exec(struct db *db, const char *stmt, const struct db_param *p, size_t n);
 
 /* Runs a prepared statement expecting no rows back; 0 or -1. */
@@ -63,7 +64,9 @@ int db_run(struct db *db, const char *stmt, const struct db_param *p, size_t n);
 
 /* Runs a prepared statement whose one column is JSON text. *out is a
  * new array of the rows (db_json_rows) or the first row's value or NULL
- * if there is none (db_json_one). 0 or -1. */
+ * if there is none (db_json_one). *out must be NULL or a value of the
+ * caller's, which is released (a retried transaction writes again where
+ * its first try did). 0 or -1. */
 int db_json_rows(struct db *db, const char *stmt, const struct db_param *p, size_t n,
     json_t **out);
 int db_json_one(struct db *db, const char *stmt, const struct db_param *p, size_t n,

@@ -34,30 +34,51 @@ const struct db_stmt db_idempotency_stmts[] = {
 	{ NULL, NULL, 0 }
 };
 
-int
-db_idempotency_claim(struct db *db, int64_t user_id, const char *key,
-    const char *hash_hex, struct idem_record *rec)
+/* One try: 1 claimed, 0 the key's record is in *rec, 2 the key was
+ * released between the claim and the look-up, -1 database error. */
+static int
+claim_once(struct db *db, int64_t user_id, const char *key, const char *hash_hex,
+    struct idem_record *rec)
 {
 	PGresult *res = db_exec(db, "idem_claim", DB_PARAMS(DB_INT(user_id), DB_STR(key),
 	    DB_STR(hash_hex)));
-	int claimed, rc = 0;
+	int rc;
 
-	memset(rec, 0, sizeof(*rec));
 	if (res == NULL)
 		return -1;
-	claimed = PQntuples(res) == 1;
+	rc = PQntuples(res) == 1;
 	PQclear(res);
-	if (claimed)
+	if (rc == 1)
 		return 1;
 	res = db_exec(db, "idem_get", DB_PARAMS(DB_INT(user_id), DB_STR(key), DB_STR(hash_hex)));
 	if (res == NULL)
 		return -1;
+	rc = 2;
 	if (PQntuples(res) == 1)
 		rc = db_row(db, res, 0, DB_COLS(DB_COL_BOOL("same_request", &rec->same_request),
 		    DB_COL_OPT_INT("status", &rec->status, &rec->done),
 		    DB_COL_DUP("content_type", &rec->content_type), DB_COL_DUP("body", &rec->body),
 		    DB_COL_DUP("location", &rec->location), DB_COL_DUP("etag", &rec->etag)));
 	PQclear(res);
+	return rc;
+}
+
+/* A key released (its request failed) between our claim and the look-up
+ * is free: claim it again. Should that keep happening, the key reads as
+ * still running, which asks the client to try again shortly. */
+int
+db_idempotency_claim(struct db *db, int64_t user_id, const char *key,
+    const char *hash_hex, struct idem_record *rec)
+{
+	int attempt, rc = 2;
+
+	memset(rec, 0, sizeof(*rec));
+	for (attempt = 0; attempt < 3 && rc == 2; attempt++)
+		rc = claim_once(db, user_id, key, hash_hex, rec);
+	if (rc == 2) {
+		rec->same_request = true;
+		rc = 0;
+	}
 	return rc;
 }
 

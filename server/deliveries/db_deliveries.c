@@ -6,6 +6,7 @@
 #include "deliveries/db_deliveries.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "db/db_stmts.h"
 
@@ -295,8 +296,16 @@ int
 db_deliveries_add_units(struct db *db, int64_t po_id, int64_t delivery_id,
     const char *rows, bool write, json_t **result)
 {
-	return db_json_one(db, "dlv_add_units", DB_PARAMS(DB_INT(po_id), DB_INT(delivery_id),
-	    DB_STR(rows), DB_BOOL(write)), result);
+	if (db_json_one(db, "dlv_add_units", DB_PARAMS(DB_INT(po_id), DB_INT(delivery_id),
+	    DB_STR(rows), DB_BOOL(write)), result) == 0)
+		return 0;
+	/* A delivery of another PO (whose lock we do not share) inserted one
+	 * of these serials and committed while we judged them: the unique
+	 * index waited for it and refused. That is a serialization failure:
+	 * the transaction runs again and its judgement names the serial. */
+	if (strcmp(db->constraint, "delivery_units_serial_key") == 0)
+		snprintf(db->sqlstate, sizeof(db->sqlstate), "40001");
+	return -1;
 }
 
 int

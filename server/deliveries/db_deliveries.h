@@ -54,7 +54,9 @@ int db_deliveries_create(struct db *db, int64_t po_id, const char *status,
 /* Checks rows (a JSON array of {n, field | line, serial, model_id | model,
  * problem}) against the PO and the registry, and with write inserts them
  * as units of the delivery when every row is good. *result is {errors,
- * received, already_registered, total_rows, inserted}. */
+ * received, already_registered, total_rows, inserted}. A serial that a
+ * concurrent delivery took first fails as a serialization failure (40001),
+ * so that db_transaction() runs the request again. */
 int db_deliveries_add_units(struct db *db, int64_t po_id, int64_t delivery_id,
     const char *rows, bool write, json_t **result);
 

@@ -126,7 +126,9 @@ action_tx(struct db *db, void *arg)
 			return 1;
 		}
 	}
-	return db_po_move(db, w->id, a->name, w->r->session.user_id, rate, reason);
+	if (db_po_move(db, w->id, a->name, w->r->session.user_id, rate, reason) != 0)
+		return -1;
+	return po_read(db, w);
 }
 
 /* POST /api/v1/purchase-orders/:id/<action> */
@@ -143,7 +145,8 @@ po_act(struct req *r, const char *action, const struct field_spec *spec, size_t 
 		return;
 	if (validate_fields_or_reply(r, w.fields, spec, nspec, false) == 0 &&
 	    api_transaction(r, action_tx, &w) == 0)
-		po_reply(r, 200, w.id);
+		po_written_reply(r, 200, w.id, w.result);
+	json_decref(w.result);
 	json_decref(w.fields);
 }
 

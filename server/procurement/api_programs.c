@@ -36,6 +36,7 @@ struct program_write {
 	int64_t id;
 	json_t *fields;          /* borrowed */
 	struct req *r;
+	json_t *program;         /* read back in the transaction; owned */
 };
 
 /* GET /api/v1/programs */
@@ -56,16 +57,13 @@ api_programs_list(struct req *r)
 		api_page_reply(r, rows, limit);
 }
 
-/* The programme as it now is, with its ETag. */
+/* The programme p (borrowed; 404 when NULL) with its ETag. A write reads
+ * it back in its own transaction, so that what it committed always has
+ * its reply. */
 static void
-reply_program(struct req *r, int status, int64_t id)
+reply_program(struct req *r, int status, int64_t id, json_t *p)
 {
-	json_t *p = NULL;
 
-	if (db_programs_get(r->db, id, &p) != 0) {
-		api_db_error(r);
-		return;
-	}
 	if (p == NULL) {
 		reply_not_found(r, PROBLEM_PROGRAM_NOT_FOUND, "program", id);
 		return;
@@ -74,7 +72,7 @@ reply_program(struct req *r, int status, int64_t id)
 		reply_location(r, "/api/v1/programs/%lld", (long long)id);
 	}
 	reply_etag(r, "program", id, json_integer_value(json_object_get(p, "version")));
-	reply_json_steal(r, status, p);
+	reply_json(r, status, p);
 }
 
 static int
@@ -82,7 +80,9 @@ program_create_tx(struct db *db, void *arg)
 {
 	struct program_write *w = arg;
 
-	return db_programs_create(db, w->fields, &w->id);
+	if (db_programs_create(db, w->fields, &w->id) != 0)
+		return -1;
+	return db_programs_get(db, w->id, &w->program);
 }
 
 /* POST /api/v1/programs */
@@ -95,7 +95,8 @@ api_programs_create(struct req *r)
 		return;
 	if (validate_fields_or_reply(r, w.fields, program_fields, NFIELDS(program_fields),
 	    false) == 0 && api_transaction(r, program_create_tx, &w) == 0)
-		reply_program(r, 201, w.id);
+		reply_program(r, 201, w.id, w.program);
+	json_decref(w.program);
 	json_decref(w.fields);
 }
 
@@ -104,9 +105,15 @@ void
 api_programs_get(struct req *r)
 {
 	int64_t id;
+	json_t *p = NULL;
 
-	if (validate_param_id_or_reply(r, "id", &id) == 0)
-		reply_program(r, 200, id);
+	if (validate_param_id_or_reply(r, "id", &id) != 0)
+		return;
+	if (db_programs_get(r->db, id, &p) != 0)
+		api_db_error(r);
+	else
+		reply_program(r, 200, id, p);
+	json_decref(p);
 }
 
 static int
@@ -124,9 +131,10 @@ program_patch_tx(struct db *db, void *arg)
 	}
 	if (validate_if_match_or_reply(w->r, "program", w->id, version, true) != 0)
 		return 1;
-	if (db_programs_update(db, w->id, w->fields) != 0)
+	if (db_programs_update(db, w->id, w->fields) != 0 ||
+	    (ms != NULL && db_programs_milestones(db, w->id, ms) != 0))
 		return -1;
-	return ms ? db_programs_milestones(db, w->id, ms) : 0;
+	return db_programs_get(db, w->id, &w->program);
 }
 
 /* PATCH /api/v1/programs/:id -- needs If-Match; milestones, when given,
@@ -142,7 +150,8 @@ api_programs_patch(struct req *r)
 	if (validate_fields_or_reply(r, w.fields, program_patch_fields,
 	    NFIELDS(program_patch_fields), true) == 0 &&
 	    api_transaction(r, program_patch_tx, &w) == 0)
-		reply_program(r, 200, w.id);
+		reply_program(r, 200, w.id, w.program);
+	json_decref(w.program);
 	json_decref(w.fields);
 }
 

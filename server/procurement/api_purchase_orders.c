@@ -59,15 +59,15 @@ po_for_vendor(json_t *po)
 		json_object_del(po, internal[i]);
 }
 
-void
-po_reply(struct req *r, int status, int64_t id)
+int
+po_read(struct db *db, struct po_write *w)
 {
-	json_t *po = NULL;
+	return db_po_get(db, w->id, vendor_view(w->r), &w->result);
+}
 
-	if (db_po_get(r->db, id, vendor_view(r), &po) != 0) {
-		api_db_error(r);
-		return;
-	}
+void
+po_written_reply(struct req *r, int status, int64_t id, json_t *po)
+{
 	if (po == NULL) {
 		reply_not_found(r, PROBLEM_PO_NOT_FOUND, "purchase order", id);
 		return;
@@ -78,7 +78,7 @@ po_reply(struct req *r, int status, int64_t id)
 		reply_location(r, "/api/v1/purchase-orders/%lld", (long long)id);
 	}
 	reply_etag(r, "po", id, json_integer_value(json_object_get(po, "version")));
-	reply_json_steal(r, status, po);
+	reply_json(r, status, po);
 }
 
 /* GET /api/v1/purchase-orders */
@@ -120,10 +120,15 @@ api_po_list(struct req *r)
 void
 api_po_get(struct req *r)
 {
-	int64_t id;
+	struct po_write w = { .r = r };
 
-	if (validate_param_id_or_reply(r, "id", &id) == 0)
-		po_reply(r, 200, id);
+	if (validate_param_id_or_reply(r, "id", &w.id) != 0)
+		return;
+	if (po_read(r->db, &w) != 0)
+		api_db_error(r);
+	else
+		po_written_reply(r, 200, w.id, w.result);
+	json_decref(w.result);
 }
 
 static int
@@ -131,7 +136,9 @@ po_create_tx(struct db *db, void *arg)
 {
 	struct po_write *w = arg;
 
-	return db_po_create(db, w->fields, w->r->session.user_id, &w->id);
+	if (db_po_create(db, w->fields, w->r->session.user_id, &w->id) != 0)
+		return -1;
+	return po_read(db, w);
 }
 
 /* POST /api/v1/purchase-orders -- a draft. */
@@ -144,7 +151,8 @@ api_po_create(struct req *r)
 		return;
 	if (validate_fields_or_reply(r, w.fields, po_fields, NFIELDS(po_fields), false) == 0 &&
 	    api_transaction(r, po_create_tx, &w) == 0)
-		po_reply(r, 201, w.id);
+		po_written_reply(r, 201, w.id, w.result);
+	json_decref(w.result);
 	json_decref(w.fields);
 }
 
@@ -174,7 +182,9 @@ po_patch_tx(struct db *db, void *arg)
 		    w->row.status), "only a draft can be edited; this order is %s", w->row.status);
 		return 1;
 	}
-	return db_po_update(db, w->id, w->fields);
+	if (db_po_update(db, w->id, w->fields) != 0)
+		return -1;
+	return po_read(db, w);
 }
 
 /* PATCH /api/v1/purchase-orders/:id -- drafts only, with If-Match. */
@@ -188,6 +198,7 @@ api_po_patch(struct req *r)
 		return;
 	if (validate_fields_or_reply(r, w.fields, po_patch_fields, NFIELDS(po_patch_fields),
 	    true) == 0 && api_transaction(r, po_patch_tx, &w) == 0)
-		po_reply(r, 200, w.id);
+		po_written_reply(r, 200, w.id, w.result);
+	json_decref(w.result);
 	json_decref(w.fields);
 }

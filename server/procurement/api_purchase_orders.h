@@ -15,9 +15,14 @@ struct po_write {
 	json_t *result;          /* owned: what a write returns */
 };
 
-/* The order as the caller may see it, with its ETag and, for 201, its
- * Location. */
-void po_reply(struct req *r, int status, int64_t id);
+/* Reads order w->id as the caller may see it into w->result (NULL if
+ * none): a write does it in its own transaction, so that what it
+ * committed always has its reply. 0 or -1. */
+int po_read(struct db *db, struct po_write *w);
+
+/* Replies with po (borrowed; 404 when NULL) and its ETag and, for 201,
+ * its Location. */
+void po_written_reply(struct req *r, int status, int64_t id, json_t *po);
 
 /* Locks the order in w->id into w->row. Returns 1 after replying 404 or
  * 412/428 itself. */

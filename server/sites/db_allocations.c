@@ -124,17 +124,16 @@ const struct db_stmt db_allocations_stmts[] = {
 	  "SELECT coalesce(json_agg(i ORDER BY i), '[]')::text FROM unnest($2::bigint[]) i"
 	  " WHERE NOT EXISTS (SELECT 1 FROM allocation_assets aa WHERE aa.allocation_id = $1"
 	  "   AND aa.asset_id = i AND aa.removed_at IS NULL)", 2 },
-	/* Assets that take a slot go back to stock and leave the site; any
-	 * other (an RMA case) stays where it is, but no longer the tenant's. */
+	/* Assets that take a slot go back to stock; any other (an RMA case)
+	 * keeps its status. Every one leaves the site and the tenant: a place
+	 * is the allocation's, and ends with it. */
 	{ "alloc_detach",
 	  "WITH d AS (UPDATE allocation_assets SET removed_at = now(), removed_reason = $3"
 	  "   WHERE allocation_id = $1 AND removed_at IS NULL"
 	  "     AND ($2::bigint[] IS NULL OR asset_id = ANY ($2::bigint[])) RETURNING asset_id)"
 	  " UPDATE assets x SET"
 	  "   status = CASE WHEN x.status IN " PLACED " THEN 'in_stock' ELSE x.status END,"
-	  "   site_id = CASE WHEN x.status IN " PLACED " THEN NULL ELSE x.site_id END,"
-	  "   rack_id = CASE WHEN x.status IN " PLACED " THEN NULL ELSE x.rack_id END,"
-	  "   tenant_id = NULL"
+	  "   site_id = NULL, rack_id = NULL, tenant_id = NULL"
 	  "  FROM d WHERE x.id = d.asset_id", 3 },
 	{ "alloc_close",
 	  "UPDATE allocations SET status = 'ended', ended_at = now(), ended_by = $2,"

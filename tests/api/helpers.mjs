@@ -117,3 +117,23 @@ export async function login(base, email = ADMIN_EMAIL, password = ADMIN_PASSWORD
   if (r.status !== 200) throw new Error(`login ${email} failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.token;
 }
+
+// A psql session kept open, for a test that holds a lock or a transaction
+// while the server works: run() sends SQL, end() closes it.
+export function psqlSession(db) {
+  const child = spawn('psql', [db.url, '-qAt', '-v', 'ON_ERROR_STOP=1'], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const exited = once(child, 'exit');
+  return {
+    run(text) { child.stdin.write(text.trim().replace(/;?$/, ';') + '\n'); },
+    async end() { child.stdin.end(); return (await exited)[0]; },
+  };
+}
+
+// Waits until a SQL condition holds (a lock is held or awaited); throws
+// when it never does, so that a test fails instead of hanging.
+export async function until(db, condition, tries = 1500) {
+  while (sql(db, `SELECT (${condition})::int`)[0] !== '1') {
+    if (--tries === 0) throw new Error(`never came true: ${condition}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -167,6 +167,26 @@ test('roles must fit the organisation: no officer at a vendor', async () => {
   assert.equal(promote.status, 422);
 });
 
+test('an organisation\'s kind changes only to one its users\' roles fit', async () => {
+  const c = await post('/api/v1/organizations', { name: 'Kind Changer', kind: 'company' });
+  const user = (email, roles) => post('/api/v1/users', {
+    email, password: 'long enough password', name: 'K', organization_id: c.body.id, roles,
+  });
+  assert.equal((await user('seller@kind.example', ['vendor'])).status, 201);
+  assert.equal((await user('renter@kind.example', ['tenant'])).status, 201);
+  // A company may be a vendor and a tenant; a university only a tenant.
+  const r = await patch(`/api/v1/organizations/${c.body.id}`, { kind: 'university' });
+  assert.equal(r.status, 422, JSON.stringify(r.body));
+  assert.deepEqual(fieldsOf(r), ['kind']);
+  assert.match(r.body.errors[0].message, /kind university cannot have the roles of these users: seller@kind\.example \(vendor\); change their roles first/);
+  assert.doesNotMatch(r.body.errors[0].message, /renter/);
+  assert.deepEqual(sql(srv.db, `SELECT kind FROM organizations WHERE id = ${c.body.id}`), ['company']);
+  // A change of something else, or to a kind that fits, goes through.
+  assert.equal((await patch(`/api/v1/organizations/${c.body.id}`, { name: 'Kind Changer Ltd' })).status, 200);
+  const v = await post('/api/v1/organizations', { name: 'Kind Vendor', kind: 'vendor' });
+  assert.equal((await patch(`/api/v1/organizations/${v.body.id}`, { kind: 'company' })).status, 200);
+});
+
 test('a password change ends the old sessions and the new password works', async () => {
   const org = await post('/api/v1/organizations', { name: 'Password Ministry', kind: 'ministry' });
   const u = await post('/api/v1/users', {

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { startServer, api, sql } from '../helpers.mjs';
+import { startServer, api, sql, psqlSession, until } from '../helpers.mjs';
 import { person, procurementCast, program, purchaseOrder } from '../fixtures.mjs';
 
 let srv;
@@ -319,4 +319,33 @@ test('concurrent deliveries can never together exceed a PO line', async () => {
   const line = po.lines[0].id;
   assert.deepEqual(sql(srv.db, `SELECT count(*) FROM delivery_units WHERE purchase_order_line_id = ${line}`), ['12']);
   assert.equal(count('deliveries', `purchase_order_id = ${po.id}`), 4);
+});
+
+// Two deliveries against different orders share no lock: the second one to
+// insert a serial waits on the unique index for the first to commit. A
+// session plays the first, holding its unit uncommitted, so that the race
+// is certain: the loser is told which serial and where, as if it had come
+// second.
+test('a serial raced by deliveries of two orders is a 422 naming it, not a bare 409', async () => {
+  const poA = await orderedPo({ H100: 2 });
+  const poB = await orderedPo({ H100: 2 });
+  const first = await deliver(cast.officer, poA, { H100: serials(1) });
+  assert.equal(first.status, 201, JSON.stringify(first.body));
+  const [raced, mine] = serials(2, 'RACED');
+  const session = psqlSession(srv.db);
+  session.run(`BEGIN; SELECT set_config('registry.channel', 'system', true)`);
+  session.run(`INSERT INTO delivery_units (delivery_id, purchase_order_line_id, serial)
+    VALUES (${first.body.id}, ${poA.lines[0].id}, '${raced}')`);
+  await until(srv.db, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE state = 'idle in transaction'
+    AND query LIKE 'INSERT INTO delivery_units%')`);
+  const pending = deliver(cast.approver, poB, { H100: [mine, raced] });
+  await until(srv.db, "SELECT count(*) = 1 FROM pg_locks WHERE locktype = 'transactionid' AND NOT granted");
+  session.run('COMMIT');
+  assert.equal(await session.end(), 0);
+  const r = await pending;
+  assert.equal(r.status, 422, JSON.stringify(r.body));
+  assert.deepEqual(fieldsOf(r), ['lines[0].serials[1]']);
+  assert.match(r.body.errors[0].message, new RegExp(`already registered in delivery ${first.body.id}`));
+  assert.equal(count('deliveries', `purchase_order_id = ${poB.id}`), 0);
+  assert.equal(count('delivery_units', `serial = '${mine}'`), 0);
 });

@@ -269,6 +269,30 @@ test('Idempotency-Key: a replay returns the first reply and creates nothing', as
   assert.equal(bad2.headers.get('idempotent-replayed'), 'true');
 });
 
+// The order is read back for the reply in the transaction that writes it:
+// a 5xx then means nothing was written, and releasing the key is safe.
+test('Idempotency-Key: a failed read-back writes nothing, so the retry creates one order', async () => {
+  const p = await program(srv.base, cast.officer.token);
+  const body = { program_id: p.id, vendor_id: cast.vendor.org.id, lines: [{ gpu_model_id: H100.id, quantity: 1, unit_price: 10 }] };
+  const key = { 'idempotency-key': 'po-readback-1' };
+  const krwOf = (fn) => sql(srv.db, `CREATE OR REPLACE FUNCTION krw_of(amount bigint, cur currency, rate numeric)
+    RETURNS bigint LANGUAGE ${fn}`);
+  krwOf(`plpgsql IMMUTABLE AS $$ BEGIN RAISE EXCEPTION 'the read-back fails'; END $$`);
+  let failed;
+  try {
+    failed = await as(cast.officer).post('/api/v1/purchase-orders', body, key);
+  } finally {
+    krwOf(`sql IMMUTABLE AS $$ SELECT CASE cur WHEN 'KRW' THEN amount
+      ELSE round(amount * rate / 100)::bigint END $$`);
+  }
+  assert.equal(failed.status, 500, JSON.stringify(failed.body));
+  assert.deepEqual(sql(srv.db, `SELECT count(*) FROM purchase_orders WHERE program_id = ${p.id}`), ['0']);
+  const retry = await as(cast.officer).post('/api/v1/purchase-orders', body, key);
+  assert.equal(retry.status, 201, JSON.stringify(retry.body));
+  assert.equal(retry.headers.get('idempotent-replayed'), null);
+  assert.deepEqual(sql(srv.db, `SELECT count(*) FROM purchase_orders WHERE program_id = ${p.id}`), ['1']);
+});
+
 test('vendors see only the orders sent to their own organisation', async () => {
   const p = await program(srv.base, cast.officer.token);
   const draft = await purchaseOrder(srv.base, cast, { programId: p.id, status: 'draft', lines: [{ gpu_model_id: H100.id, quantity: 1, unit_price: 10 }] });

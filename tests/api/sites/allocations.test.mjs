@@ -293,6 +293,25 @@ test('ending returns every asset to stock, installed and in service too, with hi
   assert.deepEqual(ended.body.items.map((x) => x.id), [a.body.id]);
 });
 
+test('an asset sent for RMA from an allocation leaves the site when the allocation ends', async () => {
+  const s = await site(srv.base, officer.token, { slots: 20, kw: 100, racks: [{ name: 'R1', slot_capacity: 8, power_capacity_kw: 40 }] });
+  const a = await off().post('/api/v1/allocations', allocation({ site_id: s.id, rack_id: s.racks[0].id, gpu_model_id: model('H100'), count: 2 }));
+  assert.equal(a.status, 201, JSON.stringify(a.body));
+  const [rma, ok] = a.body.assets.map((x) => x.id);
+  const sent = await off().post(`/api/v1/assets/${rma}/status`, { status: 'rma', reason: 'ECC errors' });
+  assert.equal(sent.status, 200, JSON.stringify(sent.body));
+  assert.equal(sent.body.site_id, s.id, 'an RMA starts where the asset is');
+  const e = await off().post(`/api/v1/allocations/${a.body.id}/end`, { reason: 'done' });
+  assert.equal(e.status, 200, JSON.stringify(e.body));
+  const rows = assetRows(srv.db, [rma, ok]);
+  assert.deepEqual(rows[rma], { status: 'rma', site_id: null, rack_id: null, tenant_id: null });
+  assert.deepEqual(rows[ok], { status: 'in_stock', site_id: null, rack_id: null, tenant_id: null });
+  // Back from the vendor, it is stock like any other, at no site.
+  const back = await off().post(`/api/v1/assets/${rma}/status`, { status: 'in_stock' });
+  assert.equal(back.status, 200, JSON.stringify(back.body));
+  assert.deepEqual(assetRows(srv.db, [rma])[rma], { status: 'in_stock', site_id: null, rack_id: null, tenant_id: null });
+});
+
 test('moving checks the target capacity and writes each asset\'s new place', async () => {
   const from = await site(srv.base, officer.token, { slots: 20, kw: 100, racks: [{ name: 'F1', slot_capacity: 10, power_capacity_kw: 20 }] });
   const small = await site(srv.base, officer.token, { slots: 1, kw: 100 });
