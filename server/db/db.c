@@ -208,15 +208,28 @@ result_ok(const PGresult *res)
 	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
 }
 
+static bool
+stmt_repeatable(const char *name)
+{
+	const struct db_stmt *s;
+	size_t t;
+
+	for (t = 0; t < sizeof(stmt_tables) / sizeof(stmt_tables[0]); t++)
+		for (s = stmt_tables[t]; s->name != NULL; s++)
+			if (strcmp(s->name, name) == 0)
+				return s->repeatable;
+	return false;
+}
+
 /* A statement whose connection broke may have run, and committed, before
  * the break: it is sent again only where that cannot write twice. BEGIN
- * goes as it is; any other statement runs in a READ ONLY transaction, where
+ * and the statements marked repeatable go as they are; any other statement runs in a READ ONLY transaction, where
  * PostgreSQL refuses (25006) whatever would write, so that only reads are
  * repeated and a write reports the lost connection. NULL on failure. */
 static PGresult *
 exec_again(struct db *db, const char *stmt, int n, const char *const *params)
 {
-	bool wrap = strcmp(stmt, "begin") != 0;
+	bool wrap = strcmp(stmt, "begin") != 0 && !stmt_repeatable(stmt);
 	char lost[sizeof(db->message)];
 	PGresult *res = NULL, *tx = NULL;
 

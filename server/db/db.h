@@ -16,6 +16,10 @@ struct db_stmt {
 	const char *name;
 	const char *sql;
 	int nparams;
+	/* Running it twice has the effect of running it once (a release of
+	 * one's own claim): after a lost connection it is sent again as it
+	 * is, where other statements are sent again only to read. */
+	bool repeatable;
 };
 
 struct db {

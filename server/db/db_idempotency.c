@@ -30,7 +30,11 @@ const struct db_stmt db_idempotency_stmts[] = {
 	  "UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5,"
 	  "       headers = jsonb_strip_nulls(jsonb_build_object('Location', $6::text, 'ETag', $7::text))"
 	  " WHERE user_id = $1 AND key = $2", 7 },
-	{ "idem_release", "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2", 2 },
+	/* Repeatable, so that a request that failed because the database went
+	 * away still frees its key on the new connection: its retry must not
+	 * meet "still running" for five minutes. */
+	{ "idem_release", "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2", 2,
+	  true },
 	{ NULL, NULL, 0 }
 };
 

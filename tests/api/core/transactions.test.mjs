@@ -127,3 +127,25 @@ test('an Idempotency-Key released between the claim and the look-up is claimed a
   assert.equal(replay.status, 201);
   assert.equal(replay.headers.get('idempotent-replayed'), 'true');
 });
+
+test('a request that fails because the database went away frees its Idempotency-Key', async () => {
+  // The handler's insert waits on another transaction's row of the same
+  // name; the database then drops the server's connection, as a restart
+  // would, while the key is claimed.
+  const holder = psqlSession(srv.db);
+  holder.run(`BEGIN; SELECT set_config('registry.channel', 'system', true) IS NULL;
+    INSERT INTO organizations (name, kind) VALUES ('Restart Vendor', 'vendor')`);
+  await until(srv.db, "EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = 'psql' AND state = 'idle in transaction')");
+  const pending = post('/api/v1/organizations', { name: 'Restart Vendor', kind: 'vendor' }, 'restart-1');
+  await until(srv.db, "EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = 'registry' AND wait_event_type = 'Lock')");
+  sql(srv.db, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+     WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = 'registry'`);
+  const failed = await pending;
+  assert.equal(failed.status, 503, JSON.stringify(failed.body));
+  holder.run('ROLLBACK');
+  await holder.end();
+  assert.equal(count('idempotency_keys', "key = 'restart-1'"), 0, 'the key was released on the new connection');
+  const again = await post('/api/v1/organizations', { name: 'Restart Vendor', kind: 'vendor' }, 'restart-1');
+  assert.equal(again.status, 201, JSON.stringify(again.body));
+  assert.equal(count('organizations', "name = 'Restart Vendor'"), 1);
+});
