@@ -75,6 +75,13 @@
 	"    (SELECT u.delivery_id FROM delivery_units u WHERE upper(u.serial) = upper(r.serial)" \
 	"        AND u.result <> 'failed' AND u.delivery_id <> $2::bigint LIMIT 1) AS other_delivery," \
 	"    (SELECT s.id FROM assets s WHERE upper(s.serial) = upper(r.serial)) AS asset_id," \
+	"    (SELECT p2.vendor_id = (SELECT vendor_id FROM purchase_orders WHERE id = $1)" \
+	"       FROM delivery_units u JOIN deliveries d2 ON d2.id = u.delivery_id" \
+	"       JOIN purchase_orders p2 ON p2.id = d2.purchase_order_id" \
+	"      WHERE upper(u.serial) = upper(r.serial) AND u.result <> 'failed'" \
+	"        AND u.delivery_id <> $2::bigint LIMIT 1) AS other_ours," \
+	"    (SELECT s.vendor_id = (SELECT vendor_id FROM purchase_orders WHERE id = $1)" \
+	"       FROM assets s WHERE upper(s.serial) = upper(r.serial)) AS asset_ours," \
 	"    row_number() OVER (PARTITION BY upper(r.serial) ORDER BY r.n) AS dup_rank," \
 	"    first_value(coalesce(r.field, 'line ' || r.line))" \
 	"      OVER (PARTITION BY upper(r.serial) ORDER BY r.n) AS first_at" \
@@ -93,8 +100,14 @@
 	" 1 to 64 letters, digits, dots, underscores, slashes or hyphens, starting with a letter or digit'" \
 	"         WHEN a.dup_rank > 1 THEN 'repeats the serial number of ' || a.first_at" \
 	"         WHEN a.same_line IS NOT NULL THEN NULL" \
+	/* Another supplier's records are never named: that a serial is taken \
+	 * is all its vendor may learn of them. */ \
+	"         WHEN a.other_delivery IS NOT NULL AND NOT a.other_ours" \
+	"           THEN 'is already registered by another supplier; check the serial number'" \
 	"         WHEN a.other_delivery IS NOT NULL" \
 	"           THEN 'is already registered in delivery ' || a.other_delivery" \
+	"         WHEN a.asset_id IS NOT NULL AND NOT a.asset_ours" \
+	"           THEN 'is already registered by another supplier; check the serial number'" \
 	"         WHEN a.asset_id IS NOT NULL THEN 'is already registered as asset ' || a.asset_id" \
 	"    END AS serial_error," \
 	"    CASE WHEN a.problem IS NOT NULL THEN NULL" \

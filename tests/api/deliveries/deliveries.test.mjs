@@ -176,6 +176,15 @@ test('a vendor announces deliveries of its own POs only, and sees no other', asy
   assert.deepEqual(theirList.body.items, []);
   assert.equal((await v.get(`/api/v1/deliveries/${notice.body.id}`)).status, 200);
 
+  // Another supplier's serial can be refused, never traced to its records:
+  // no delivery or asset of theirs is named.
+  const takenSerial = theirDelivery.body.lines[0].serials?.[0] ??
+    sql(srv.db, `SELECT serial FROM delivery_units WHERE delivery_id = ${theirDelivery.body.id}`)[0];
+  const probe = await deliver(cast.vendor, mine, { H100: [takenSerial] });
+  assert.equal(probe.status, 422, JSON.stringify(probe.body));
+  assert.equal(probe.body.errors[0].message, 'is already registered by another supplier; check the serial number');
+  assert.doesNotMatch(JSON.stringify(probe.body), new RegExp(`delivery ${theirDelivery.body.id}\\b`));
+
   // Acceptance is the ministry's: a vendor can neither receive nor inspect.
   assert.equal((await v.post(`/api/v1/deliveries/${notice.body.id}/receive`)).status, 403);
   const inspect = await v.post(`/api/v1/deliveries/${notice.body.id}/inspection`, { units: [{ serial: 'x', result: 'passed' }] });
