@@ -571,6 +571,7 @@ http_start(void)
 	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
 	    (sa->sa_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 	    (uint16_t)config.port, NULL, NULL, on_request, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,   /* first, to catch every message */
 	    MHD_OPTION_SOCK_ADDR, sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, config.threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, config.connection_timeout,
@@ -581,7 +582,6 @@ http_start(void)
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_END);
 	if (daemon_ == NULL) {
 		log_warn("cannot listen on %s:%u\n", config.bind, config.port);
