@@ -2,7 +2,7 @@
 // limits, methods, static files and their headers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, login, sql } from '../helpers.mjs';
+import { startServer, api, checkedFetch, login, sql } from '../helpers.mjs';
 
 let srv;
 let token;
@@ -95,7 +95,7 @@ test('a body over the limit is a 413, announced or chunked', async () => {
   const stream = new ReadableStream({
     start(c) { for (let i = 0; i < 10; i++) c.enqueue(new TextEncoder().encode('x'.repeat(1000))); c.close(); },
   });
-  const res = await fetch(srv.base + '/api/v1/organizations', {
+  const res = await checkedFetch(srv.base, '/api/v1/organizations', {
     method: 'POST', body: stream, duplex: 'half',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
   });
