@@ -22,6 +22,9 @@ enum field_type {
 	FIELD_OBJECT_ARRAY,      /* objects checked against items */
 };
 
+/* The number of entries of a field_spec table. */
+#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
+
 struct field_spec {
 	const char *name;
 	enum field_type type;
@@ -33,6 +36,20 @@ struct field_spec {
 	size_t nitems;
 };
 
+/* A request body's fields as the route table names them (`registry
+ * routes --json` prints them, a test compares them with docs/openapi.yaml):
+ * the table the handler validates with, and the fields it checks by hand
+ * (NULL-terminated, or NULL). An empty table: a body of {} or none. The
+ * wrapper exists so that a route can point at a table from another file
+ * in a constant initializer, length included. */
+struct field_table {
+	const struct field_spec *fields;
+	size_t n;
+	const char *const *by_hand;
+};
+
+#define FIELD_TABLE(spec) { spec, NFIELDS(spec), NULL }
+
 /* The body as a JSON object (caller owns it), or NULL after a 415 (not
  * JSON), 400 (malformed, not an object). */
 json_t *validate_body_or_reply(struct req *r);
@@ -40,9 +57,6 @@ json_t *validate_body_or_reply(struct req *r);
 /* Checks obj against spec: unknown fields, missing required ones, types,
  * lengths, allowed values. Every problem is listed in one 422. With
  * need_one, an object without any known field is refused too. */
-/* The number of entries of a field_spec table. */
-#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
-
 int validate_fields_or_reply(struct req *r, json_t *obj,
     const struct field_spec *spec, size_t nspec, bool need_one);
 

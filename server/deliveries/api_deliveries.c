@@ -38,6 +38,15 @@ static const struct field_spec inspection_fields[] = {
 	{ "units", FIELD_OBJECT_ARRAY, true, 1, 0, NULL, unit_fields, NFIELDS(unit_fields) },
 };
 
+/* The bodies, for the route table. A delivery's lines are checked by
+ * hand (check_line). */
+static const char *const lines_by_hand[] = { "lines", NULL };
+
+const struct field_table api_deliveries_create_body = {
+	create_fields, NFIELDS(create_fields), lines_by_hand
+};
+const struct field_table api_deliveries_inspection_body = FIELD_TABLE(inspection_fields);
+
 int64_t
 dlv_vendor_of(const struct req *r)
 {

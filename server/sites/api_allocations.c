@@ -40,6 +40,17 @@ static const struct field_spec move_fields[] = {
 	{ "rack_id", FIELD_INTEGER, false, 0, 0, NULL },
 };
 
+/* The bodies, for the route table. asset_ids, an array of ids the field
+ * specs cannot express, is checked by hand (fields_check). */
+static const char *const asset_ids_by_hand[] = { "asset_ids", NULL };
+
+const struct field_table api_allocations_create_body = {
+	create_fields, NFIELDS(create_fields), asset_ids_by_hand
+};
+const struct field_table api_allocations_end_body = FIELD_TABLE(end_fields);
+const struct field_table api_allocations_move_body = FIELD_TABLE(move_fields);
+const struct field_table api_allocations_return_body = { NULL, 0, asset_ids_by_hand };
+
 struct alloc_write {
 	struct req *r;
 	int64_t id;              /* the allocation */

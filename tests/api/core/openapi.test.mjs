@@ -179,3 +179,110 @@ test('GET /api/v1/openapi.yaml serves docs/openapi.yaml as it is on disk', async
     await server.stop();
   }
 });
+
+// The route table as `registry routes --json` prints it.
+function routeTable() {
+  const bin = process.env.REGISTRY_BIN;
+  assert.ok(bin, "REGISTRY_BIN is not set: run the tests through 'make test'");
+  const r = spawnSync(bin, ['routes', '--json'], { encoding: 'utf8', cwd: ROOT });
+  assert.equal(r.status, 0, `${bin} routes --json exited ${r.status}:\n${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+// Joins the route table to the document's operations: [{route, op, name}].
+function joined() {
+  const doc = loadDoc();
+  const ops = new Map(operations(doc).map((o) => [`${o.method} ${o.path}`, o.op]));
+  return {
+    doc,
+    pairs: routeTable().map((route) => {
+      const name = `${route.method} ${route.path}`;
+      assert.ok(ops.has(name), `${name} is not in docs/openapi.yaml`);
+      return { route, op: ops.get(name), name };
+    }),
+  };
+}
+
+test('each operation admits the roles the route table admits (x-roles)', () => {
+  const { doc, pairs } = joined();
+  const faults = [];
+  for (const { route, op, name } of pairs) {
+    const documented = [...(op['x-roles'] ?? [])].sort();
+    const routed = [...route.roles].sort();
+    if (JSON.stringify(documented) !== JSON.stringify(routed)) {
+      faults.push(`${name}: docs/openapi.yaml x-roles [${documented}], server/routes.c [${routed}]` +
+        (routed.length === 0 ? ' (any signed-in user: no x-roles)' : ''));
+    }
+    const open = route.flags.includes('public');
+    if (open !== isPublic(doc, op)) faults.push(`${name}: public in ${open ? 'the route table' : 'the document'} only`);
+  }
+  assert.deepEqual(faults, [], `roles differ:\n${faults.join('\n')}`);
+});
+
+// A schema as the fields of one JSON object: {properties, required},
+// following $refs and merging allOf; the branches of an object-level
+// oneOf/anyOf add properties, and require what all of them require.
+function objectShape(doc, schema) {
+  const s = deref(doc, schema) ?? {};
+  const properties = new Map(Object.entries(s.properties ?? {}).map(([k, v]) => [k, deref(doc, v)]));
+  let required = new Set(s.required ?? []);
+  for (const part of s.allOf ?? []) {
+    const sub = objectShape(doc, part);
+    for (const [k, v] of sub.properties) properties.set(k, properties.get(k) ?? v);
+    for (const k of sub.required) required.add(k);
+  }
+  const branches = [...(s.oneOf ?? []), ...(s.anyOf ?? [])].map((b) => objectShape(doc, b));
+  if (branches.length > 0) {
+    for (const b of branches) for (const [k, v] of b.properties) properties.set(k, properties.get(k) ?? v);
+    const all = [...branches[0].required].filter((k) => branches.every((b) => b.required.has(k)));
+    required = new Set([...required, ...all]);
+  }
+  return { properties, required };
+}
+
+// The differences between a documented object schema and a field table
+// ({fields, by_hand}), nested object arrays included, as lines.
+function bodyFaults(doc, where, schema, table) {
+  const { properties, required } = objectShape(doc, schema);
+  const fields = new Map(table.fields.map((f) => [f.name, f]));
+  const byHand = new Set(table.by_hand ?? []);
+  const out = [];
+  for (const k of properties.keys()) {
+    if (!fields.has(k) && !byHand.has(k)) out.push(`${where}: ${k} is documented, the handler refuses it`);
+  }
+  for (const k of [...fields.keys(), ...byHand]) {
+    if (!properties.has(k)) out.push(`${where}: ${k} is accepted by the handler, not documented`);
+  }
+  for (const [k, f] of fields) {
+    if (!properties.has(k)) continue;
+    if (f.required !== required.has(k)) {
+      out.push(`${where}: ${k} is ${f.required ? '' : 'not '}required by the handler, ` +
+        `${required.has(k) ? '' : 'not '}by the document`);
+    }
+    if (f.type === 'object_array') {
+      const prop = objectShape(doc, properties.get(k));
+      const items = deref(doc, properties.get(k))?.items ?? [...prop.properties.values()][0]?.items;
+      if (items === undefined) out.push(`${where}: ${k} is an array of objects, documented without items`);
+      else out.push(...bodyFaults(doc, `${where}.${k}[]`, items, { fields: f.items ?? [] }));
+    }
+  }
+  return out;
+}
+
+test("each documented JSON request body has the handler's fields (names, required, nested)", () => {
+  const { doc, pairs } = joined();
+  const faults = [];
+  let compared = 0;
+  for (const { route, op, name } of pairs) {
+    const body = deref(doc, op.requestBody);
+    const schema = body?.content?.['application/json']?.schema;
+    if (route.body === null && schema !== undefined) faults.push(`${name}: documents a JSON body, the route table has no field table`);
+    else if (route.body !== null && schema === undefined) faults.push(`${name}: the handler checks a JSON body the document does not describe`);
+    else if (route.body !== null) {
+      faults.push(...bodyFaults(doc, name, schema, route.body));
+      compared++;
+    }
+  }
+  assert.ok(compared > 20, `only ${compared} bodies compared`);
+  assert.deepEqual(faults, [], `request bodies differ:\n${faults.join('\n')}`);
+});
