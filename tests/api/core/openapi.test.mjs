@@ -286,3 +286,21 @@ test("each documented JSON request body has the handler's fields (names, require
   assert.ok(compared > 20, `only ${compared} bodies compared`);
   assert.deepEqual(faults, [], `request bodies differ:\n${faults.join('\n')}`);
 });
+
+test('every signed-in POST takes an Idempotency-Key and documents its 409 with Retry-After', () => {
+  const doc = loadDoc();
+  const faults = [];
+  for (const { method, path: p, op, item } of operations(doc)) {
+    if (method !== 'POST' || isPublic(doc, op)) continue;
+    const name = `${method} ${p}`;
+    const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((prm) => deref(doc, prm));
+    if (!params.some((prm) => prm?.in === 'header' && prm.name === 'Idempotency-Key')) {
+      faults.push(`${name}: no Idempotency-Key parameter`);
+      continue;
+    }
+    const conflict = deref(doc, op.responses?.['409']);
+    if (conflict === undefined) faults.push(`${name}: no 409 for a request with the same key still running`);
+    else if (conflict.headers?.['Retry-After'] === undefined) faults.push(`${name}: its 409 has no Retry-After header`);
+  }
+  assert.deepEqual(faults, [], `Idempotency-Key faults:\n${faults.join('\n')}`);
+});
