@@ -287,6 +287,21 @@ validate_body_or_reply(struct req *r)
 }
 
 int
+validate_no_fields_or_reply(struct req *r)
+{
+	json_t *body;
+	int rc;
+
+	if (r->body_len == 0)
+		return 0;
+	if ((body = validate_body_or_reply(r)) == NULL)
+		return -1;
+	rc = validate_fields_or_reply(r, body, NULL, 0, false);
+	json_decref(body);
+	return rc;
+}
+
+int
 validate_id(const char *s, int64_t *out)
 {
 	if (s == NULL || *s < '1' || *s > '9')

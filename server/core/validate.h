@@ -69,6 +69,10 @@ void validate_fields(json_t *obj, const struct field_spec *spec, size_t nspec,
 void validate_error_add(json_t *errors, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* For a route that takes no fields: no body at all, or a JSON object
+ * without any ({}). Anything else is refused (415, 400, 422), not ignored. */
+int validate_no_fields_or_reply(struct req *r);
+
 /* Parses a positive int64 from text; -1 when it is not one. */
 int validate_id(const char *s, int64_t *out);
 

@@ -45,6 +45,7 @@ static const char *const lines_by_hand[] = { "lines", NULL };
 const struct field_table api_deliveries_create_body = {
 	create_fields, NFIELDS(create_fields), lines_by_hand
 };
+const struct field_table api_deliveries_receive_body = { NULL, 0, NULL };
 const struct field_table api_deliveries_inspection_body = FIELD_TABLE(inspection_fields);
 
 int64_t
@@ -449,7 +450,7 @@ api_deliveries_receive(struct req *r)
 {
 	struct dlv_work w = { 0 };
 
-	if (validate_param_id_or_reply(r, "id", &w.id) != 0)
+	if (validate_param_id_or_reply(r, "id", &w.id) != 0 || validate_no_fields_or_reply(r) != 0)
 		return;
 	delivery_write(r, &w, receive_tx);
 	dlv_work_free(&w);

@@ -23,6 +23,7 @@ void api_assets_history(struct req *r);
 /* The JSON body of each handler that takes one (core/validate.h), for
  * the route table. */
 extern const struct field_table api_deliveries_create_body;
+extern const struct field_table api_deliveries_receive_body;
 extern const struct field_table api_deliveries_inspection_body;
 extern const struct field_table api_assets_status_body;
 
