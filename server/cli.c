@@ -193,6 +193,7 @@ static const char *const field_types[] = {
 	[FIELD_STRING] = "string", [FIELD_STRING_OR_NULL] = "string_or_null",
 	[FIELD_INTEGER] = "integer", [FIELD_BOOLEAN] = "boolean",
 	[FIELD_STRING_ARRAY] = "string_array", [FIELD_DATE] = "date",
+	[FIELD_DATE_OR_NULL] = "date_or_null",
 	[FIELD_DECIMAL] = "decimal", [FIELD_OBJECT_ARRAY] = "object_array",
 };
 
