@@ -240,6 +240,60 @@ function objectShape(doc, schema) {
   return { properties, required };
 }
 
+// The keywords of one property's schema, following $refs and merging
+// allOf; of a oneOf/anyOf whose branches are a type and null, the type's,
+// with nullable set.
+function leafSchema(doc, schema) {
+  const s = deref(doc, schema) ?? {};
+  let out = { ...s };
+  for (const part of s.allOf ?? []) out = { ...leafSchema(doc, part), ...out };
+  const branches = [...(s.oneOf ?? []), ...(s.anyOf ?? [])].map((b) => leafSchema(doc, b));
+  const real = branches.filter((b) => b.type !== 'null');
+  if (branches.length > 0 && real.length === 1) out = { ...real[0], ...out, nullable: real.length < branches.length };
+  const types = [out.type].flat().filter((t) => t !== undefined);
+  if (types.includes('null')) out.nullable = true;
+  out.types = types.filter((t) => t !== 'null');
+  return out;
+}
+
+const FIELD_TYPES = {
+  string: 'string', string_or_null: 'string', date: 'string', date_or_null: 'string', decimal: 'string',
+  integer: 'integer', boolean: 'boolean', string_array: 'array', object_array: 'array',
+};
+
+// The differences between one field of a table and its documented schema:
+// type, null, allowed values and the bounds the handler checks.
+function fieldFaults(doc, where, schema, f) {
+  const s = leafSchema(doc, schema);
+  const out = [];
+  const want = FIELD_TYPES[f.type];
+  if (s.types.length !== 1 || s.types[0] !== want) out.push(`${where}: the handler takes ${f.type}, the document ${s.types.join('|') || 'any type'}`);
+  const nullable = f.type.endsWith('_or_null');
+  if (nullable !== Boolean(s.nullable)) {
+    out.push(`${where}: null is ${nullable ? '' : 'not '}accepted by the handler, ${s.nullable ? '' : 'not '}by the document`);
+  }
+  const values = f.type === 'string_array' ? leafSchema(doc, s.items).enum : s.enum;
+  if (f.one_of !== undefined || values !== undefined) {
+    const a = [...(f.one_of ?? [])].sort();
+    const b = (values ?? []).filter((v) => v !== null).sort();
+    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${where}: allowed values [${a}] in the handler, [${b}] in the document`);
+  }
+  const bound = (keyword, value) => {
+    if (s[keyword] !== value) out.push(`${where}: ${keyword} ${s[keyword]} in the document, ${value} in the handler`);
+  };
+  if (f.type === 'integer' && f.max_len > 0) bound('maximum', f.max_len);
+  const free = f.one_of === undefined && s.pattern === undefined && s.format === undefined;
+  if ((f.type === 'string' || f.type === 'string_or_null') && free) {
+    bound('minLength', f.min_len);
+    if (f.max_len > 0) bound('maxLength', f.max_len);
+  }
+  if (f.type.endsWith('_array')) {
+    if (f.min_len > 0) bound('minItems', f.min_len);
+    if (f.max_len > 0) bound('maxItems', f.max_len);
+  }
+  return out;
+}
+
 // The differences between a documented object schema and a field table
 // ({fields, by_hand}), nested object arrays included, as lines.
 function bodyFaults(doc, where, schema, table) {
@@ -259,6 +313,7 @@ function bodyFaults(doc, where, schema, table) {
       out.push(`${where}: ${k} is ${f.required ? '' : 'not '}required by the handler, ` +
         `${required.has(k) ? '' : 'not '}by the document`);
     }
+    out.push(...fieldFaults(doc, `${where}: ${k}`, properties.get(k), f));
     if (f.type === 'object_array') {
       const prop = objectShape(doc, properties.get(k));
       const items = deref(doc, properties.get(k))?.items ?? [...prop.properties.values()][0]?.items;
@@ -269,7 +324,7 @@ function bodyFaults(doc, where, schema, table) {
   return out;
 }
 
-test("each documented JSON request body has the handler's fields (names, required, nested)", () => {
+test("each documented JSON request body has the handler's fields (names, required, types, bounds, nested)", () => {
   const { doc, pairs } = joined();
   const faults = [];
   let compared = 0;
