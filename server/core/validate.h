@@ -18,7 +18,7 @@ enum field_type {
 	FIELD_BOOLEAN,
 	FIELD_STRING_ARRAY,
 	FIELD_DATE,              /* "YYYY-MM-DD", a real calendar day */
-	FIELD_DATE_OR_NULL,
+	FIELD_DATE_OR_NULL,      /* a date, or null for none */
 	FIELD_DECIMAL,           /* "1385.2", up to 8 digits and 4 decimals */
 	FIELD_OBJECT_ARRAY,      /* objects checked against items */
 };
