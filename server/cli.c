@@ -11,6 +11,7 @@
 
 #include "core/app.h"
 #include "core/problem.h"
+#include "core/validate.h"
 #include "auth/auth.h"
 #include "config.h"
 #include "db/db.h"
@@ -188,15 +189,102 @@ cli_problems(void)
 	return 0;
 }
 
-int
-cli_routes(void)
+static const char *const field_types[] = {
+	[FIELD_STRING] = "string", [FIELD_STRING_OR_NULL] = "string_or_null",
+	[FIELD_INTEGER] = "integer", [FIELD_BOOLEAN] = "boolean",
+	[FIELD_STRING_ARRAY] = "string_array", [FIELD_DATE] = "date",
+	[FIELD_DATE_OR_NULL] = "date_or_null",
+	[FIELD_DECIMAL] = "decimal", [FIELD_OBJECT_ARRAY] = "object_array",
+};
+
+/* A NULL-terminated list of names as a JSON array (new reference). */
+static json_t *
+names_json(const char *const *names)
 {
-	char path[256];
+	json_t *a = json_array();
+
+	for (; names != NULL && *names != NULL; names++)
+		json_array_append_new(a, json_string(*names));
+	return a;
+}
+
+/* A field table as [{name, type, required, min_len, max_len, one_of,
+ * items}] (new reference); nested object arrays recurse. */
+static json_t *
+fields_json(const struct field_spec *spec, size_t n)
+{
+	json_t *a = json_array(), *f;
 	size_t i;
 
-	for (i = 0; i < app_nroutes; i++) {
-		router_openapi_path(app_routes[i].pattern, path, sizeof(path));
-		printf("%s %s\n", app_routes[i].method, path);
+	for (i = 0; i < n; i++) {
+		f = json_pack("{s:s, s:s, s:b, s:I, s:I}", "name", spec[i].name,
+		    "type", field_types[spec[i].type], "required", spec[i].required,
+		    "min_len", (json_int_t)spec[i].min_len, "max_len", (json_int_t)spec[i].max_len);
+		if (spec[i].one_of != NULL)
+			json_object_set_new(f, "one_of", names_json(spec[i].one_of));
+		if (spec[i].items != NULL)
+			json_object_set_new(f, "items", fields_json(spec[i].items, spec[i].nitems));
+		json_array_append_new(a, f);
 	}
+	return a;
+}
+
+/* One route as JSON (new reference). */
+static json_t *
+route_json(const struct route *rt)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} flags[] = {
+		{ ROUTE_PUBLIC, "public" }, { ROUTE_STREAM_BODY, "stream_body" },
+		{ ROUTE_NO_DB, "no_db" },
+	};
+	char path[256];
+	json_t *roles = json_array(), *fl = json_array(), *body = json_null();
+	unsigned bit;
+	size_t i;
+
+	for (bit = 1; bit != 0 && bit <= rt->roles; bit <<= 1)
+		if ((rt->roles & bit) != 0 && roles_name(bit) != NULL)
+			json_array_append_new(roles, json_string(roles_name(bit)));
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if ((rt->flags & flags[i].bit) != 0)
+			json_array_append_new(fl, json_string(flags[i].name));
+	if (rt->body != NULL)
+		body = json_pack("{s:o, s:o}", "fields", fields_json(rt->body->fields, rt->body->n),
+		    "by_hand", names_json(rt->body->by_hand));
+	router_openapi_path(rt->pattern, path, sizeof(path));
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "method", rt->method, "path", path,
+	    "pattern", rt->pattern, "roles", roles, "flags", fl, "body", body);
+}
+
+int
+cli_routes(int argc, char **argv)
+{
+	char path[256];
+	json_t *all;
+	size_t i;
+
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json") != 0)) {
+		fputs("usage: registry routes [--json]\n", stderr);
+		return 2;
+	}
+	if (argc == 1) {
+		for (i = 0; i < app_nroutes; i++) {
+			router_openapi_path(app_routes[i].pattern, path, sizeof(path));
+			printf("%s %s\n", app_routes[i].method, path);
+		}
+		return 0;
+	}
+	all = json_array();
+	for (i = 0; i < app_nroutes; i++)
+		json_array_append_new(all, route_json(&app_routes[i]));
+	if (json_dumpf(all, stdout, JSON_INDENT(1)) != 0) {
+		json_decref(all);
+		return 1;
+	}
+	json_decref(all);
+	putchar('\n');
 	return 0;
 }

@@ -5,8 +5,10 @@
 /* registry user add --email E --name N --org NAME [--org-kind K] --role R... */
 int cli_user_add(int argc, char **argv);
 
-/* registry routes: the route table, one "METHOD /path/{param}" a line. */
-int cli_routes(void);
+/* registry routes: the route table, one "METHOD /path/{param}" a line;
+ * with --json, an array of {method, path, pattern, roles, flags, body},
+ * body being the JSON body's fields (or null) as the handler checks them. */
+int cli_routes(int argc, char **argv);
 
 /* registry problems: the problem codes, one "code<TAB>status<TAB>meaning"
  * a line. */

@@ -28,7 +28,7 @@ usage(void)
 	    "  serve      apply pending migrations, then serve the API and static/\n"
 	    "  migrate    apply pending migrations and exit\n"
 	    "  user add   create a user (registry user add --help)\n"
-	    "  routes     print the route table\n"
+	    "  routes     print the route table (--json: with roles, flags and bodies)\n"
 	    "  problems   print the problem codes (code, status, meaning)\n"
 	    "  version    print versions\n\n", stdout);
 	config_usage();
@@ -93,7 +93,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "routes") == 0)
-		return cli_routes();
+		return cli_routes(argc - 1, argv + 1);
 	if (strcmp(cmd, "problems") == 0)
 		return cli_problems();
 	if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "user") != 0) {

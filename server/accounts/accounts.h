@@ -5,6 +5,8 @@
 
 #include "core/req.h"
 
+struct field_table;
+
 void api_auth_login(struct req *r);
 void api_auth_logout(struct req *r);
 void api_me(struct req *r);
@@ -16,5 +18,13 @@ void api_users_list(struct req *r);
 void api_users_create(struct req *r);
 void api_users_get(struct req *r);
 void api_users_patch(struct req *r);
+
+/* The JSON body of each handler that takes one (core/validate.h), for
+ * the route table. */
+extern const struct field_table api_auth_login_body;
+extern const struct field_table api_organizations_create_body;
+extern const struct field_table api_organizations_patch_body;
+extern const struct field_table api_users_create_body;
+extern const struct field_table api_users_patch_body;
 
 #endif

@@ -14,6 +14,8 @@ static const struct field_spec login_fields[] = {
 	{ "password", FIELD_STRING, true, 1, 1024, NULL },
 };
 
+const struct field_table api_auth_login_body = FIELD_TABLE(login_fields);
+
 struct login {
 	struct login_account account;
 	char hash_hex[67];

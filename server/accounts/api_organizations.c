@@ -26,6 +26,9 @@ static const struct field_spec org_patch_fields[] = {
 	{ "active", FIELD_BOOLEAN, false, 0, 0, NULL },
 };
 
+const struct field_table api_organizations_create_body = FIELD_TABLE(org_fields);
+const struct field_table api_organizations_patch_body = FIELD_TABLE(org_patch_fields);
+
 /* GET /api/v1/organizations */
 void
 api_organizations_list(struct req *r)

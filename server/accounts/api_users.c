@@ -28,6 +28,9 @@ static const struct field_spec user_patch_fields[] = {
 	{ "active", FIELD_BOOLEAN, false, 0, 0, NULL },
 };
 
+const struct field_table api_users_create_body = FIELD_TABLE(user_fields);
+const struct field_table api_users_patch_body = FIELD_TABLE(user_patch_fields);
+
 struct user_write {
 	int64_t id;
 	struct user_fields f;

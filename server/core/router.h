@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 struct req;
+struct field_table;
 
 #define ROUTER_MAX_PARAMS 4
 #define ROUTER_MAX_PARAM_LEN 64
@@ -24,6 +25,9 @@ struct route {
 	void (*handler)(struct req *r);
 	unsigned roles;          /* ROLE_* mask allowed; 0 = any signed-in user */
 	unsigned flags;
+	/* The JSON body's fields (core/validate.h), or NULL when the route
+	 * takes no JSON body; for `registry routes --json`, not for matching. */
+	const struct field_table *body;
 };
 
 struct route_param {

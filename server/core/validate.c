@@ -176,9 +176,14 @@ check_value(const struct field_spec *f, json_t *v, json_t *errors)
 		else
 			check_array(f, v, errors);
 		return;
+	case FIELD_DATE_OR_NULL:
+		if (json_is_null(v))
+			return;
+		/* FALLTHROUGH */
 	case FIELD_DATE:
 		if (!json_is_string(v) || !is_date(json_string_value(v)))
-			validate_error_add(errors, f->name, "must be a date written YYYY-MM-DD");
+			validate_error_add(errors, f->name, "must be a date written YYYY-MM-DD%s",
+			    f->type == FIELD_DATE_OR_NULL ? " or null" : "");
 		return;
 	case FIELD_DECIMAL:
 		if (!json_is_string(v) || !is_decimal(json_string_value(v)) ||
@@ -284,6 +289,21 @@ validate_body_or_reply(struct req *r)
 		return NULL;
 	}
 	return body;
+}
+
+int
+validate_no_fields_or_reply(struct req *r)
+{
+	json_t *body;
+	int rc;
+
+	if (r->body_len == 0)
+		return 0;
+	if ((body = validate_body_or_reply(r)) == NULL)
+		return -1;
+	rc = validate_fields_or_reply(r, body, NULL, 0, false);
+	json_decref(body);
+	return rc;
 }
 
 int

@@ -18,9 +18,13 @@ enum field_type {
 	FIELD_BOOLEAN,
 	FIELD_STRING_ARRAY,
 	FIELD_DATE,              /* "YYYY-MM-DD", a real calendar day */
+	FIELD_DATE_OR_NULL,      /* a date, or null for none */
 	FIELD_DECIMAL,           /* "1385.2", up to 8 digits and 4 decimals */
 	FIELD_OBJECT_ARRAY,      /* objects checked against items */
 };
+
+/* The number of entries of a field_spec table. */
+#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
 struct field_spec {
 	const char *name;
@@ -33,6 +37,20 @@ struct field_spec {
 	size_t nitems;
 };
 
+/* A request body's fields as the route table names them (`registry
+ * routes --json` prints them, a test compares them with docs/openapi.yaml):
+ * the table the handler validates with, and the fields it checks by hand
+ * (NULL-terminated, or NULL). An empty table: a body of {} or none. The
+ * wrapper exists so that a route can point at a table from another file
+ * in a constant initializer, length included. */
+struct field_table {
+	const struct field_spec *fields;
+	size_t n;
+	const char *const *by_hand;
+};
+
+#define FIELD_TABLE(spec) { spec, NFIELDS(spec), NULL }
+
 /* The body as a JSON object (caller owns it), or NULL after a 415 (not
  * JSON), 400 (malformed, not an object). */
 json_t *validate_body_or_reply(struct req *r);
@@ -40,9 +58,6 @@ json_t *validate_body_or_reply(struct req *r);
 /* Checks obj against spec: unknown fields, missing required ones, types,
  * lengths, allowed values. Every problem is listed in one 422. With
  * need_one, an object without any known field is refused too. */
-/* The number of entries of a field_spec table. */
-#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
-
 int validate_fields_or_reply(struct req *r, json_t *obj,
     const struct field_spec *spec, size_t nspec, bool need_one);
 
@@ -54,6 +69,10 @@ void validate_fields(json_t *obj, const struct field_spec *spec, size_t nspec,
 /* Appends {field, message} to errors (a JSON array). */
 void validate_error_add(json_t *errors, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* For a route that takes no fields: no body at all, or a JSON object
+ * without any ({}). Anything else is refused (415, 400, 422), not ignored. */
+int validate_no_fields_or_reply(struct req *r);
 
 /* Parses a positive int64 from text; -1 when it is not one. */
 int validate_id(const char *s, int64_t *out);

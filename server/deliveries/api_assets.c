@@ -23,6 +23,8 @@ static const struct field_spec status_fields[] = {
 	{ "reason", FIELD_STRING_OR_NULL, false, 1, 1000, NULL },
 };
 
+const struct field_table api_assets_status_body = FIELD_TABLE(status_fields);
+
 /* Query parameters that are ids, with where each goes in the filter. */
 static int
 id_filters_or_reply(struct req *r, struct asset_filter *f)

@@ -38,6 +38,16 @@ static const struct field_spec inspection_fields[] = {
 	{ "units", FIELD_OBJECT_ARRAY, true, 1, 0, NULL, unit_fields, NFIELDS(unit_fields) },
 };
 
+/* The bodies, for the route table. A delivery's lines are checked by
+ * hand (check_line). */
+static const char *const lines_by_hand[] = { "lines", NULL };
+
+const struct field_table api_deliveries_create_body = {
+	create_fields, NFIELDS(create_fields), lines_by_hand
+};
+const struct field_table api_deliveries_receive_body = { NULL, 0, NULL };
+const struct field_table api_deliveries_inspection_body = FIELD_TABLE(inspection_fields);
+
 int64_t
 dlv_vendor_of(const struct req *r)
 {
@@ -440,7 +450,7 @@ api_deliveries_receive(struct req *r)
 {
 	struct dlv_work w = { 0 };
 
-	if (validate_param_id_or_reply(r, "id", &w.id) != 0)
+	if (validate_param_id_or_reply(r, "id", &w.id) != 0 || validate_no_fields_or_reply(r) != 0)
 		return;
 	delivery_write(r, &w, receive_tx);
 	dlv_work_free(&w);

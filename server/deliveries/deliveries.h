@@ -6,6 +6,8 @@
 
 #include "core/req.h"
 
+struct field_table;
+
 void api_deliveries_list(struct req *r);
 void api_deliveries_create(struct req *r);
 void api_deliveries_get(struct req *r);
@@ -17,5 +19,12 @@ void api_assets_list(struct req *r);
 void api_assets_get(struct req *r);
 void api_assets_status(struct req *r);
 void api_assets_history(struct req *r);
+
+/* The JSON body of each handler that takes one (core/validate.h), for
+ * the route table. */
+extern const struct field_table api_deliveries_create_body;
+extern const struct field_table api_deliveries_receive_body;
+extern const struct field_table api_deliveries_inspection_body;
+extern const struct field_table api_assets_status_body;
 
 #endif

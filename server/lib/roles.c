@@ -23,6 +23,17 @@ roles_bit(const char *name)
 	return 0;
 }
 
+const char *
+roles_name(unsigned bit)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
+		if (role_names[i].bit == bit)
+			return role_names[i].name;
+	return NULL;
+}
+
 unsigned
 roles_parse(const char *pg_array)
 {

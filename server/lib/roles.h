@@ -29,6 +29,9 @@ struct session {
 /* Role name -> bit; 0 for an unknown name. */
 unsigned roles_bit(const char *name);
 
+/* The name of one role bit; NULL for a bit that names no role. */
+const char *roles_name(unsigned bit);
+
 /* Parses "{admin,officer}" into bits; unknown names are ignored. */
 unsigned roles_parse(const char *pg_array);
 

@@ -22,6 +22,9 @@ static const struct field_spec model_patch_fields[] = {
 	{ "active", FIELD_BOOLEAN, false, 0, 0, NULL },
 };
 
+const struct field_table api_gpu_models_create_body = FIELD_TABLE(model_fields);
+const struct field_table api_gpu_models_patch_body = FIELD_TABLE(model_patch_fields);
+
 struct model_write {
 	int64_t id;
 	json_t *fields;          /* borrowed */

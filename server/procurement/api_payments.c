@@ -15,6 +15,8 @@ static const struct field_spec payment_fields[] = {
 	{ "paid_on", FIELD_DATE, true, 0, 0, NULL },
 };
 
+const struct field_table api_payments_create_body = FIELD_TABLE(payment_fields);
+
 /* Today in Seoul (UTC+9, no summer time), as YYYY-MM-DD. */
 static void
 seoul_today(char out[11])

@@ -27,6 +27,12 @@ static const struct field_spec cancel_fields[] = {
 	{ "reason", FIELD_STRING, true, 1, 4000, NULL },
 };
 
+const struct field_table api_po_submit_body = { NULL, 0, NULL };
+const struct field_table api_po_approve_body = FIELD_TABLE(approve_fields);
+const struct field_table api_po_order_body = { NULL, 0, NULL };
+const struct field_table api_po_cancel_body = FIELD_TABLE(cancel_fields);
+const struct field_table api_po_close_body = { NULL, 0, NULL };
+
 static const struct po_action *
 action_of(const char *name)
 {
@@ -159,7 +165,7 @@ api_po_submit(struct req *r)
 void
 api_po_approve(struct req *r)
 {
-	po_act(r, "approve", approve_fields, sizeof(approve_fields) / sizeof(approve_fields[0]));
+	po_act(r, "approve", approve_fields, NFIELDS(approve_fields));
 }
 
 void
@@ -171,7 +177,7 @@ api_po_order(struct req *r)
 void
 api_po_cancel(struct req *r)
 {
-	po_act(r, "cancel", cancel_fields, 1);
+	po_act(r, "cancel", cancel_fields, NFIELDS(cancel_fields));
 }
 
 void

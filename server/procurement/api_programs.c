@@ -32,6 +32,9 @@ static const struct field_spec program_patch_fields[] = {
 	MILESTONES,
 };
 
+const struct field_table api_programs_create_body = FIELD_TABLE(program_fields);
+const struct field_table api_programs_patch_body = FIELD_TABLE(program_patch_fields);
+
 struct program_write {
 	int64_t id;
 	json_t *fields;          /* borrowed */

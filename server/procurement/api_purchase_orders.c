@@ -36,6 +36,9 @@ static const struct field_spec po_patch_fields[] = {
 	LINES(false),
 };
 
+const struct field_table api_po_create_body = FIELD_TABLE(po_fields);
+const struct field_table api_po_patch_body = FIELD_TABLE(po_patch_fields);
+
 /* A vendor-only user sees the orders sent to its organisation; 0 for
  * staff, who see every order. */
 static int64_t

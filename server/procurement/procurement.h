@@ -6,6 +6,8 @@
 
 #include "core/req.h"
 
+struct field_table;
+
 void api_programs_list(struct req *r);
 void api_programs_create(struct req *r);
 void api_programs_get(struct req *r);
@@ -26,5 +28,20 @@ void api_po_cancel(struct req *r);
 void api_po_close(struct req *r);
 void api_payments_list(struct req *r);
 void api_payments_create(struct req *r);
+
+/* The JSON body of each handler that takes one (core/validate.h), for
+ * the route table. */
+extern const struct field_table api_programs_create_body;
+extern const struct field_table api_programs_patch_body;
+extern const struct field_table api_gpu_models_create_body;
+extern const struct field_table api_gpu_models_patch_body;
+extern const struct field_table api_po_create_body;
+extern const struct field_table api_po_patch_body;
+extern const struct field_table api_po_submit_body;
+extern const struct field_table api_po_approve_body;
+extern const struct field_table api_po_order_body;
+extern const struct field_table api_po_cancel_body;
+extern const struct field_table api_po_close_body;
+extern const struct field_table api_payments_create_body;
 
 #endif

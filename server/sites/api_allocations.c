@@ -26,7 +26,7 @@ static const struct field_spec create_fields[] = {
 	{ "tenant_id", FIELD_INTEGER, true, 0, 0, NULL },
 	{ "purpose", FIELD_STRING, true, 1, 1000, NULL },
 	{ "starts_on", FIELD_DATE, true, 0, 0, NULL },
-	{ "ends_on", FIELD_DATE, false, 0, 0, NULL },
+	{ "ends_on", FIELD_DATE_OR_NULL, false, 0, 0, NULL },
 	{ "gpu_model_id", FIELD_INTEGER, false, 0, 0, NULL },
 	{ "count", FIELD_INTEGER, false, 0, ALLOC_MAX, NULL },
 };
@@ -39,6 +39,17 @@ static const struct field_spec move_fields[] = {
 	{ "site_id", FIELD_INTEGER, true, 0, 0, NULL },
 	{ "rack_id", FIELD_INTEGER, false, 0, 0, NULL },
 };
+
+/* The bodies, for the route table. asset_ids, an array of ids the field
+ * specs cannot express, is checked by hand (fields_check). */
+static const char *const asset_ids_by_hand[] = { "asset_ids", NULL };
+
+const struct field_table api_allocations_create_body = {
+	create_fields, NFIELDS(create_fields), asset_ids_by_hand
+};
+const struct field_table api_allocations_end_body = FIELD_TABLE(end_fields);
+const struct field_table api_allocations_move_body = FIELD_TABLE(move_fields);
+const struct field_table api_allocations_return_body = { NULL, 0, asset_ids_by_hand };
 
 struct alloc_write {
 	struct req *r;
@@ -101,8 +112,7 @@ ids_text(const json_t *v, json_t *errors)
 }
 
 /* Checks body against spec, but for asset_ids, an array of ids the field
- * specs cannot express, which becomes *ids when it is given. A null
- * ends_on is no end: the allocation is open-ended. */
+ * specs cannot express, which becomes *ids when it is given. */
 static void
 fields_check(json_t *body, const struct field_spec *spec, size_t n, json_t *errors,
     char **ids)
@@ -110,8 +120,6 @@ fields_check(json_t *body, const struct field_spec *spec, size_t n, json_t *erro
 	json_t *rest = json_copy(body);
 	const json_t *v = json_object_get(body, "asset_ids");
 
-	if (json_is_null(json_object_get(rest, "ends_on")))
-		json_object_del(rest, "ends_on");
 	json_object_del(rest, "asset_ids");
 	validate_fields(rest, spec, n, errors);
 	json_decref(rest);

@@ -48,6 +48,11 @@ static const struct field_spec rack_patch_fields[] = {
 	{ "power_capacity_kw", FIELD_INTEGER, false, 0, RACK_MAX_KW, NULL },
 };
 
+const struct field_table api_sites_create_body = FIELD_TABLE(site_fields);
+const struct field_table api_sites_patch_body = FIELD_TABLE(site_patch_fields);
+const struct field_table api_sites_racks_create_body = FIELD_TABLE(rack_fields);
+const struct field_table api_sites_rack_patch_body = FIELD_TABLE(rack_patch_fields);
+
 int
 api_errors_or_reply(struct req *r, json_t *errors)
 {

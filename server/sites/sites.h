@@ -6,6 +6,8 @@
 
 #include "core/req.h"
 
+struct field_table;
+
 void api_sites_list(struct req *r);
 void api_sites_create(struct req *r);
 void api_sites_get(struct req *r);
@@ -22,5 +24,16 @@ void api_allocations_end(struct req *r);
 void api_allocations_move(struct req *r);
 void api_allocations_return(struct req *r);
 void api_tenants_allocations(struct req *r);
+
+/* The JSON body of each handler that takes one (core/validate.h), for
+ * the route table. */
+extern const struct field_table api_sites_create_body;
+extern const struct field_table api_sites_patch_body;
+extern const struct field_table api_sites_racks_create_body;
+extern const struct field_table api_sites_rack_patch_body;
+extern const struct field_table api_allocations_create_body;
+extern const struct field_table api_allocations_end_body;
+extern const struct field_table api_allocations_move_body;
+extern const struct field_table api_allocations_return_body;
 
 #endif

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkProblem } from './problems.mjs';
 
+import { checkReply } from './contract.mjs';
+
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const ADMIN_EMAIL = 'admin@localhost';
 export const ADMIN_PASSWORD = 'admin-test-password-1';
@@ -96,7 +98,9 @@ export async function startServer({ db = createDatabase(), env = {} } = {}) {
   };
 }
 
-// fetch() against the server, JSON in and out. Returns {status, headers, body}.
+// fetch() against the server, JSON in and out. Returns {status, headers,
+// body}. Every reply is checked against docs/openapi.yaml (contract.mjs):
+// an undocumented status or a JSON body off its schema fails the test.
 export async function api(base, method, url, { token, body, headers = {}, raw } = {}) {
   const h = { ...headers };
   if (token) h.authorization = `Bearer ${token}`;
@@ -109,7 +113,20 @@ export async function api(base, method, url, { token, body, headers = {}, raw } 
   const ct = res.headers.get('content-type') || '';
   if (ct.includes('json') && text !== '') parsed = JSON.parse(text);
   if (ct.startsWith('application/problem+json')) checkProblem(res.status, parsed);
+  checkReply(method, url, res.status, ct, parsed);
   return { status: res.status, headers: res.headers, body: parsed };
+}
+
+// fetch() for the tests that need it bare (cookies, streamed bodies),
+// with the same contract check as api(); returns the Response, unread.
+export async function checkedFetch(base, url, init = {}) {
+  const res = await fetch(base + url, init);
+  const ct = res.headers.get('content-type') || '';
+  const text = await res.clone().text();
+  const parsed = ct.includes('json') && text !== '' ? JSON.parse(text) : text;
+  if (ct.startsWith('application/problem+json')) checkProblem(res.status, parsed);
+  checkReply(init.method ?? 'GET', url, res.status, ct, parsed);
+  return res;
 }
 
 export async function login(base, email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {

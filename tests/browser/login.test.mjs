@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer, ADMIN_EMAIL, ADMIN_PASSWORD, ROOT } from '../api/helpers.mjs';
+import { startServer, checkedFetch, ADMIN_EMAIL, ADMIN_PASSWORD, ROOT } from '../api/helpers.mjs';
 
 const LAUNCH = {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -241,7 +241,7 @@ test('admin signs in with an HttpOnly SameSite=Strict cookie, stays signed in on
 
     // The old cookie value is dead on the server too, not just dropped by the browser.
     const cookieHeader = before.map((c) => `${c.name}=${c.value}`).join('; ');
-    const replay = await fetch(srv.base + '/api/v1/me', { headers: { cookie: cookieHeader } });
+    const replay = await checkedFetch(srv.base, '/api/v1/me', { headers: { cookie: cookieHeader } });
     assert.equal(replay.status, 401, 'the old session cookie no longer works');
   } finally {
     await context.close();

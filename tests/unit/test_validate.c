@@ -218,10 +218,11 @@ test_problem_registry(void)
 static const struct field_spec line_spec[] = {
 	{ "qty", FIELD_INTEGER, true, 0, 0, NULL },
 	{ "on", FIELD_DATE, false, 0, 0, NULL },
+	{ "until", FIELD_DATE_OR_NULL, false, 0, 0, NULL },
 };
 static const struct field_spec order_spec[] = {
 	{ "rate", FIELD_DECIMAL, false, 0, 0, NULL },
-	{ "lines", FIELD_OBJECT_ARRAY, true, 1, 3, NULL, line_spec, 2 },
+	{ "lines", FIELD_OBJECT_ARRAY, true, 1, 3, NULL, line_spec, NFIELDS(line_spec) },
 };
 
 static json_t *
@@ -278,6 +279,13 @@ test_nested_objects_named(void)
 	json_decref(e);
 	e = order_errors("{\"lines\":[{\"qty\":1},{\"qty\":1},{\"qty\":1},{\"qty\":1}]}");
 	CHECK(has_error(e, "lines", "1 to 3"));
+	json_decref(e);
+	/* A date or null: null is no date; anything else must be a date. */
+	e = order_errors("{\"lines\":[{\"qty\":1,\"until\":null},{\"qty\":1,\"on\":null},"
+	    "{\"qty\":1,\"until\":\"2025-02-30\"}]}");
+	CHECK(has_error(e, "lines[1].on", "YYYY-MM-DD"));
+	CHECK(has_error(e, "lines[2].until", "YYYY-MM-DD or null"));
+	CHECK(json_array_size(e) == 2);
 	json_decref(e);
 }
 

@@ -1,7 +1,7 @@
 // Sign-in, sessions, cookies, the CSRF defence, throttling, role checks.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, login, sql, ADMIN_EMAIL, ADMIN_PASSWORD } from '../helpers.mjs';
+import { startServer, api, checkedFetch, login, sql, ADMIN_EMAIL, ADMIN_PASSWORD } from '../helpers.mjs';
 
 let srv;
 let admin;
@@ -125,15 +125,15 @@ test('cookie writes need a matching Origin; bearer writes do not', async () => {
   const host = new URL(srv.base).host;
   const body = JSON.stringify({ name: 'csrf test org', kind: 'vendor' });
   const cookieHeaders = { cookie: `registry_session=${admin}`, 'content-type': 'application/json' };
-  let r = await fetch(srv.base + '/api/v1/organizations', { method: 'POST', body, headers: cookieHeaders });
+  let r = await checkedFetch(srv.base, '/api/v1/organizations', { method: 'POST', body, headers: cookieHeaders });
   assert.equal(r.status, 403, 'no Origin');
-  r = await fetch(srv.base + '/api/v1/organizations', {
+  r = await checkedFetch(srv.base, '/api/v1/organizations', {
     method: 'POST', body, headers: { ...cookieHeaders, origin: 'https://evil.example' },
   });
   assert.equal(r.status, 403, 'foreign Origin');
   const count = sql(srv.db, "SELECT count(*) FROM organizations WHERE name = 'csrf test org'");
   assert.deepEqual(count, ['0']);
-  r = await fetch(srv.base + '/api/v1/organizations', {
+  r = await checkedFetch(srv.base, '/api/v1/organizations', {
     method: 'POST', body, headers: { ...cookieHeaders, origin: `http://${host}` },
   });
   assert.equal(r.status, 201, 'same Origin');

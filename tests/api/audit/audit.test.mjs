@@ -2,7 +2,7 @@
 // the database refuses to rewrite it; secrets never enter it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, login, sql } from '../helpers.mjs';
+import { startServer, api, checkedFetch, login, sql } from '../helpers.mjs';
 
 let srv;
 let admin;
@@ -36,7 +36,7 @@ test('creating an organisation records who, how, from where, and the row', async
 test('an update records before and after; the browser channel is named', async () => {
   const c = await api(srv.base, 'POST', '/api/v1/organizations', { token: admin, body: { name: 'Before Name', kind: 'vendor' } });
   const host = new URL(srv.base).host;
-  const res = await fetch(`${srv.base}/api/v1/organizations/${c.body.id}`, {
+  const res = await checkedFetch(srv.base, `/api/v1/organizations/${c.body.id}`, {
     method: 'PATCH',
     body: JSON.stringify({ name: 'After Name' }),
     headers: { cookie: `registry_session=${admin}`, origin: `http://${host}`, 'content-type': 'application/json' },

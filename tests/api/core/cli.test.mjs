@@ -95,7 +95,11 @@ test('first start with no password prints a random one that works, once', async 
   const out = cli(db, ['migrate']);
   assert.equal(out.status, 0);
   const p = spawn(process.env.REGISTRY_BIN, ['serve'], {
-    env: { ...process.env, DATABASE_URL: db.url, REGISTRY_ROOT: ROOT, PORT: '0', REGISTRY_ADMIN_PASSWORD: '' },
+    env: {
+      ...process.env, DATABASE_URL: db.url, REGISTRY_ROOT: ROOT, PORT: '0', REGISTRY_ADMIN_PASSWORD: '',
+      // Its own folder, as startServer gives: the default var/uploads needs var/ to exist.
+      REGISTRY_UPLOAD_DIR: mkdtempSync(path.join(tmpdir(), 'registry-uploads-')),
+    },
   });
   let stdout = '';
   const base = await new Promise((resolve, reject) => {
@@ -124,6 +128,17 @@ test('routes lists the table; help lists the environment', () => {
   const r = cli(db, ['routes']);
   assert.equal(r.status, 0);
   assert.match(r.stdout, /^GET \/api\/v1\/organizations\/\{id\}$/m);
+  const json = JSON.parse(cli(db, ['routes', '--json']).stdout);
+  const login = json.find((x) => x.method === 'POST' && x.path === '/api/v1/auth/login');
+  assert.deepEqual(login.flags, ['public']);
+  assert.deepEqual(login.body.fields.map((f) => [f.name, f.type, f.required]),
+    [['email', 'string', true], ['password', 'string', true]]);
+  const inspect = json.find((x) => x.path === '/api/v1/deliveries/{id}/inspection');
+  assert.deepEqual(inspect.roles, ['admin', 'officer']);
+  assert.deepEqual(inspect.body.fields[0].items.map((f) => f.name), ['serial', 'result', 'note']);
+  const usage = cli(db, ['routes', '--yaml']);
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /usage: registry routes \[--json\]/);
   const h = cli(db, ['--help']);
   assert.match(h.stdout, /DATABASE_URL/);
   assert.match(h.stdout, /REGISTRY_SESSION_CACHE_SECONDS/);

@@ -2,7 +2,9 @@
 // limits, methods, static files and their headers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, login, sql } from '../helpers.mjs';
+import { createHash } from 'node:crypto';
+
+import { startServer, api, checkedFetch, login, sql } from '../helpers.mjs';
 
 let srv;
 let token;
@@ -95,7 +97,7 @@ test('a body over the limit is a 413, announced or chunked', async () => {
   const stream = new ReadableStream({
     start(c) { for (let i = 0; i < 10; i++) c.enqueue(new TextEncoder().encode('x'.repeat(1000))); c.close(); },
   });
-  const res = await fetch(srv.base + '/api/v1/organizations', {
+  const res = await checkedFetch(srv.base, '/api/v1/organizations', {
     method: 'POST', body: stream, duplex: 'half',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
   });
@@ -167,4 +169,20 @@ test('the server reconnects after its database connections are cut', async () =>
     WHERE datname = current_database() AND pid <> pg_backend_pid()`);
   const w = await api(srv.base, 'POST', '/api/v1/organizations', { token, body: { name: 'After the cut', kind: 'vendor' } });
   assert.equal(w.status, 201, 'a write after the cut');
+});
+
+// The claim of a key whose first request still runs is made here in SQL,
+// with the hash the server computes (method, path, each NUL-ended; body),
+// so that no race is needed.
+test('a request whose Idempotency-Key is still running gets 409 with Retry-After', async () => {
+  const body = JSON.stringify({ purchase_order_id: 999999 });
+  const hash = createHash('sha256').update('POST\0/api/v1/deliveries\0').update(body).digest('hex');
+  sql(srv.db, `INSERT INTO idempotency_keys (user_id, key, request_hash)
+    SELECT id, 'running-1', '\\x${hash}' FROM users WHERE email = 'admin@localhost'`);
+  const r = await api(srv.base, 'POST', '/api/v1/deliveries', {
+    token, raw: body, headers: { 'content-type': 'application/json', 'idempotency-key': 'running-1' },
+  });
+  assert.equal(r.status, 409, JSON.stringify(r.body));
+  assert.match(r.body.detail, /still running/);
+  assert.equal(r.headers.get('retry-after'), '1');
 });

@@ -179,3 +179,183 @@ test('GET /api/v1/openapi.yaml serves docs/openapi.yaml as it is on disk', async
     await server.stop();
   }
 });
+
+// The route table as `registry routes --json` prints it.
+function routeTable() {
+  const bin = process.env.REGISTRY_BIN;
+  assert.ok(bin, "REGISTRY_BIN is not set: run the tests through 'make test'");
+  const r = spawnSync(bin, ['routes', '--json'], { encoding: 'utf8', cwd: ROOT });
+  assert.equal(r.status, 0, `${bin} routes --json exited ${r.status}:\n${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+// Joins the route table to the document's operations: [{route, op, name}].
+function joined() {
+  const doc = loadDoc();
+  const ops = new Map(operations(doc).map((o) => [`${o.method} ${o.path}`, o.op]));
+  return {
+    doc,
+    pairs: routeTable().map((route) => {
+      const name = `${route.method} ${route.path}`;
+      assert.ok(ops.has(name), `${name} is not in docs/openapi.yaml`);
+      return { route, op: ops.get(name), name };
+    }),
+  };
+}
+
+test('each operation admits the roles the route table admits (x-roles)', () => {
+  const { doc, pairs } = joined();
+  const faults = [];
+  for (const { route, op, name } of pairs) {
+    const documented = [...(op['x-roles'] ?? [])].sort();
+    const routed = [...route.roles].sort();
+    if (JSON.stringify(documented) !== JSON.stringify(routed)) {
+      faults.push(`${name}: docs/openapi.yaml x-roles [${documented}], server/routes.c [${routed}]` +
+        (routed.length === 0 ? ' (any signed-in user: no x-roles)' : ''));
+    }
+    const open = route.flags.includes('public');
+    if (open !== isPublic(doc, op)) faults.push(`${name}: public in ${open ? 'the route table' : 'the document'} only`);
+  }
+  assert.deepEqual(faults, [], `roles differ:\n${faults.join('\n')}`);
+});
+
+// A schema as the fields of one JSON object: {properties, required},
+// following $refs and merging allOf; the branches of an object-level
+// oneOf/anyOf add properties, and require what all of them require.
+function objectShape(doc, schema) {
+  const s = deref(doc, schema) ?? {};
+  const properties = new Map(Object.entries(s.properties ?? {}).map(([k, v]) => [k, deref(doc, v)]));
+  let required = new Set(s.required ?? []);
+  for (const part of s.allOf ?? []) {
+    const sub = objectShape(doc, part);
+    for (const [k, v] of sub.properties) properties.set(k, properties.get(k) ?? v);
+    for (const k of sub.required) required.add(k);
+  }
+  const branches = [...(s.oneOf ?? []), ...(s.anyOf ?? [])].map((b) => objectShape(doc, b));
+  if (branches.length > 0) {
+    for (const b of branches) for (const [k, v] of b.properties) properties.set(k, properties.get(k) ?? v);
+    const all = [...branches[0].required].filter((k) => branches.every((b) => b.required.has(k)));
+    required = new Set([...required, ...all]);
+  }
+  return { properties, required };
+}
+
+// The keywords of one property's schema, following $refs and merging
+// allOf; of a oneOf/anyOf whose branches are a type and null, the type's,
+// with nullable set.
+function leafSchema(doc, schema) {
+  const s = deref(doc, schema) ?? {};
+  let out = { ...s };
+  for (const part of s.allOf ?? []) out = { ...leafSchema(doc, part), ...out };
+  const branches = [...(s.oneOf ?? []), ...(s.anyOf ?? [])].map((b) => leafSchema(doc, b));
+  const real = branches.filter((b) => b.type !== 'null');
+  if (branches.length > 0 && real.length === 1) out = { ...real[0], ...out, nullable: real.length < branches.length };
+  const types = [out.type].flat().filter((t) => t !== undefined);
+  if (types.includes('null')) out.nullable = true;
+  out.types = types.filter((t) => t !== 'null');
+  return out;
+}
+
+const FIELD_TYPES = {
+  string: 'string', string_or_null: 'string', date: 'string', date_or_null: 'string', decimal: 'string',
+  integer: 'integer', boolean: 'boolean', string_array: 'array', object_array: 'array',
+};
+
+// The differences between one field of a table and its documented schema:
+// type, null, allowed values and the bounds the handler checks.
+function fieldFaults(doc, where, schema, f) {
+  const s = leafSchema(doc, schema);
+  const out = [];
+  const want = FIELD_TYPES[f.type];
+  if (s.types.length !== 1 || s.types[0] !== want) out.push(`${where}: the handler takes ${f.type}, the document ${s.types.join('|') || 'any type'}`);
+  const nullable = f.type.endsWith('_or_null');
+  if (nullable !== Boolean(s.nullable)) {
+    out.push(`${where}: null is ${nullable ? '' : 'not '}accepted by the handler, ${s.nullable ? '' : 'not '}by the document`);
+  }
+  const values = f.type === 'string_array' ? leafSchema(doc, s.items).enum : s.enum;
+  if (f.one_of !== undefined || values !== undefined) {
+    const a = [...(f.one_of ?? [])].sort();
+    const b = (values ?? []).filter((v) => v !== null).sort();
+    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${where}: allowed values [${a}] in the handler, [${b}] in the document`);
+  }
+  const bound = (keyword, value) => {
+    if (s[keyword] !== value) out.push(`${where}: ${keyword} ${s[keyword]} in the document, ${value} in the handler`);
+  };
+  if (f.type === 'integer' && f.max_len > 0) bound('maximum', f.max_len);
+  const free = f.one_of === undefined && s.pattern === undefined && s.format === undefined;
+  if ((f.type === 'string' || f.type === 'string_or_null') && free) {
+    bound('minLength', f.min_len);
+    if (f.max_len > 0) bound('maxLength', f.max_len);
+  }
+  if (f.type.endsWith('_array')) {
+    if (f.min_len > 0) bound('minItems', f.min_len);
+    if (f.max_len > 0) bound('maxItems', f.max_len);
+  }
+  return out;
+}
+
+// The differences between a documented object schema and a field table
+// ({fields, by_hand}), nested object arrays included, as lines.
+function bodyFaults(doc, where, schema, table) {
+  const { properties, required } = objectShape(doc, schema);
+  const fields = new Map(table.fields.map((f) => [f.name, f]));
+  const byHand = new Set(table.by_hand ?? []);
+  const out = [];
+  for (const k of properties.keys()) {
+    if (!fields.has(k) && !byHand.has(k)) out.push(`${where}: ${k} is documented, the handler refuses it`);
+  }
+  for (const k of [...fields.keys(), ...byHand]) {
+    if (!properties.has(k)) out.push(`${where}: ${k} is accepted by the handler, not documented`);
+  }
+  for (const [k, f] of fields) {
+    if (!properties.has(k)) continue;
+    if (f.required !== required.has(k)) {
+      out.push(`${where}: ${k} is ${f.required ? '' : 'not '}required by the handler, ` +
+        `${required.has(k) ? '' : 'not '}by the document`);
+    }
+    out.push(...fieldFaults(doc, `${where}: ${k}`, properties.get(k), f));
+    if (f.type === 'object_array') {
+      const prop = objectShape(doc, properties.get(k));
+      const items = deref(doc, properties.get(k))?.items ?? [...prop.properties.values()][0]?.items;
+      if (items === undefined) out.push(`${where}: ${k} is an array of objects, documented without items`);
+      else out.push(...bodyFaults(doc, `${where}.${k}[]`, items, { fields: f.items ?? [] }));
+    }
+  }
+  return out;
+}
+
+test("each documented JSON request body has the handler's fields (names, required, types, bounds, nested)", () => {
+  const { doc, pairs } = joined();
+  const faults = [];
+  let compared = 0;
+  for (const { route, op, name } of pairs) {
+    const body = deref(doc, op.requestBody);
+    const schema = body?.content?.['application/json']?.schema;
+    if (route.body === null && schema !== undefined) faults.push(`${name}: documents a JSON body, the route table has no field table`);
+    else if (route.body !== null && schema === undefined) faults.push(`${name}: the handler checks a JSON body the document does not describe`);
+    else if (route.body !== null) {
+      faults.push(...bodyFaults(doc, name, schema, route.body));
+      compared++;
+    }
+  }
+  assert.ok(compared > 20, `only ${compared} bodies compared`);
+  assert.deepEqual(faults, [], `request bodies differ:\n${faults.join('\n')}`);
+});
+
+test('every signed-in POST takes an Idempotency-Key and documents its 409 with Retry-After', () => {
+  const doc = loadDoc();
+  const faults = [];
+  for (const { method, path: p, op, item } of operations(doc)) {
+    if (method !== 'POST' || isPublic(doc, op)) continue;
+    const name = `${method} ${p}`;
+    const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((prm) => deref(doc, prm));
+    if (!params.some((prm) => prm?.in === 'header' && prm.name === 'Idempotency-Key')) {
+      faults.push(`${name}: no Idempotency-Key parameter`);
+      continue;
+    }
+    const conflict = deref(doc, op.responses?.['409']);
+    if (conflict === undefined) faults.push(`${name}: no 409 for a request with the same key still running`);
+    else if (conflict.headers?.['Retry-After'] === undefined) faults.push(`${name}: its 409 has no Retry-After header`);
+  }
+  assert.deepEqual(faults, [], `Idempotency-Key faults:\n${faults.join('\n')}`);
+});

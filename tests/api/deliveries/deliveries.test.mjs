@@ -205,6 +205,20 @@ test('an announced delivery is received once, then inspected; not the other way 
   });
   assert.equal(early.status, 409);
   assert.match(early.body.detail, /is announced; only a received delivery is inspected/);
+  // Receipt takes no fields: a body with any is refused, not ignored.
+  const url = `/api/v1/deliveries/${notice.body.id}/receive`;
+  const noted = await as(cast.officer).post(url, { note: 'two boxes dented' });
+  assert.equal(noted.status, 422, JSON.stringify(noted.body));
+  assert.deepEqual(fieldsOf(noted), ['note']);
+  const text = await api(srv.base, 'POST', url, {
+    token: cast.officer.token, raw: 'received', headers: { 'content-type': 'text/plain' },
+  });
+  assert.equal(text.status, 415);
+  assert.deepEqual(sql(srv.db, `SELECT status FROM deliveries WHERE id = ${notice.body.id}`), ['announced']);
+  assert.equal((await as(cast.officer).post(url, {})).status, 200, '{} is no fields');
+  sql(srv.db, `BEGIN; SELECT set_config('registry.channel', 'system', true);
+    UPDATE deliveries SET status = 'announced', received_by = NULL, received_at = NULL WHERE id = ${notice.body.id};
+    COMMIT`);
   const rec = await as(cast.officer).post(`/api/v1/deliveries/${notice.body.id}/receive`);
   assert.equal(rec.status, 200);
   assert.equal(rec.body.status, 'received');

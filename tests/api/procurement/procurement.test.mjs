@@ -349,6 +349,9 @@ test('payments: nothing before acceptance, never more than accepted, currency of
   assert.equal(future.status, 422);
   const list = await as(cast.officer).get(url);
   assert.deepEqual(list.body.items.map((y) => y.invoice_number), ['INV-1', 'INV-2']);
+  const unknown = await as(cast.officer).get(`${url}?limit=1`);
+  assert.equal(unknown.status, 400, 'the list takes no query parameters, not even limit');
+  assert.match(unknown.body.detail, /limit/);
   const progress = await as(cast.officer).get(`/api/v1/programs/${p.id}/progress`);
   assert.equal(progress.body.paid_krw, 2_000_000);
   assert.equal((await as(cast.officer).get(`/api/v1/purchase-orders/${po.id}`)).body.paid_krw, 2_000_000);

@@ -99,8 +99,9 @@ test('an allocation sent twice with one Idempotency-Key is made once', async () 
 test('by ids: named in-stock assets; busy ones are 409, unknown ones 422', async () => {
   const s = await site(srv.base, officer.token, { slots: 100, kw: 500 });
   const ids = stock.A100.slice(0, 2);
-  const r = await off().post('/api/v1/allocations', allocation({ site_id: s.id, asset_ids: ids, tenant_id: snu.org.id }));
+  const r = await off().post('/api/v1/allocations', allocation({ site_id: s.id, asset_ids: ids, tenant_id: snu.org.id, ends_on: null }));
   assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal(r.body.ends_on, null, 'a null ends_on is open-ended');
   assert.deepEqual(r.body.assets.map((a) => a.id), ids);
   assert.equal(r.body.rack, null);
   const again = await off().post('/api/v1/allocations', allocation({ site_id: s.id, asset_ids: [stock.A100[1], stock.A100[2]] }));
