@@ -9,7 +9,9 @@
 struct config {
 	const char *bind;            /* REGISTRY_BIND, default 127.0.0.1 */
 	unsigned port;               /* PORT, default 8080; 0 = kernel picks */
-	const char *database_url;    /* DATABASE_URL (libpq conninfo or URI) */
+	const char *database_url;    /* DATABASE_URL: an owner's, to migrate (conninfo or URI) */
+	const char *serve_database_url; /* REGISTRY_SERVE_DATABASE_URL, else NULL;
+	                              * main.c sets the one it serves with */
 	const char *root;            /* REGISTRY_ROOT: where sql/, static/, docs/ are */
 	unsigned threads;            /* REGISTRY_THREADS, default 2 x cores */
 	size_t body_limit;           /* REGISTRY_BODY_LIMIT bytes, default 1 MiB */

@@ -16,6 +16,7 @@
 #include "core/http.h"
 #include "log.h"
 #include "migrate.h"
+#include "serving.h"
 
 #ifndef REGISTRY_VERSION
 #define REGISTRY_VERSION "0.1.0"
@@ -34,29 +35,51 @@ usage(void)
 	config_usage();
 }
 
+/* Applies pending migrations as DATABASE_URL's role, then grants the
+ * serving role; *serving (if given) gets its connection string. */
 static int
-migrate(void)
+migrate(char **serving)
 {
-	char dir[4096];
+	char dir[4096], *conninfo;
 	int n;
 
+	if (config.database_url == NULL) {
+		fprintf(stderr, "registry: migrating needs DATABASE_URL, a role owning the "
+		    "schema\n");
+		return -1;
+	}
 	snprintf(dir, sizeof(dir), "%s/sql", config.root);
 	n = migrate_run(config.database_url, dir);
 	if (n < 0)
 		return -1;
 	printf("migrations: %d applied now\n", n);
+	conninfo = serving_conninfo(config.database_url, config.serve_database_url, true);
+	if (conninfo == NULL)
+		return -1;
+	if (serving != NULL)
+		*serving = conninfo;
+	else
+		free(conninfo);
 	return 0;
 }
 
-/* Serves until SIGINT or SIGTERM, then lets requests under way finish. */
+/* Serves until SIGINT or SIGTERM, then lets requests under way finish.
+ * Every connection of the workers and of the first start is the serving
+ * role's; the owner's is used for migrating only. */
 static int
 serve(void)
 {
+	static char *serving;
 	sigset_t set;
 	int sig;
 
-	if (config.migrate_on_start && migrate() != 0)
+	if (config.migrate_on_start ? migrate(&serving) != 0 :
+	    (serving = serving_conninfo(config.database_url, config.serve_database_url,
+	    false)) == NULL)
 		return 1;
+	if (serving_check(serving) != 0)
+		return 1;
+	config.serve_database_url = serving;
 	if (cli_bootstrap_admin() != 0)
 		return 1;
 	/* Blocked before MHD starts its threads, so they inherit the mask and
@@ -109,7 +132,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (strcmp(cmd, "migrate") == 0)
-		return migrate() == 0 ? 0 : 1;
+		return migrate(NULL) == 0 ? 0 : 1;
 	if (strcmp(cmd, "user") == 0) {
 		if (argc < 3 || strcmp(argv[2], "add") != 0) {
 			usage();
