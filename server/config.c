@@ -109,6 +109,7 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	c->login_max_failures = (unsigned)failures;
 	c->migrate_on_start = strcmp(migrate, "true") == 0;
 	c->admin_password = text(get, "REGISTRY_ADMIN_PASSWORD", NULL);
+	c->run_as = text(get, "REGISTRY_USER", NULL);
 	if (c->database_url == NULL && c->serve_database_url == NULL) {
 		snprintf(err, errlen, "DATABASE_URL is not set (make run sets it for the "
 		    "project's own cluster)");
@@ -159,6 +160,8 @@ config_usage(void)
 	    "                                  before it is throttled [5]\n"
 	    "  REGISTRY_MIGRATE_ON_START       apply pending migrations at start [true]\n"
 	    "  REGISTRY_ADMIN_PASSWORD         password of admin@localhost, created at\n"
-	    "                                  first start [random, printed once]\n",
+	    "                                  first start [random, printed once]\n"
+	    "  REGISTRY_USER                   started as root, migrate, then serve as this\n"
+	    "                                  system user (make run: registry-http)\n",
 	    stdout);
 }

@@ -32,6 +32,7 @@ struct config {
 	unsigned login_max_failures;    /* REGISTRY_LOGIN_MAX_FAILURES, default 5 per 15 min */
 	bool migrate_on_start;       /* REGISTRY_MIGRATE_ON_START, default true */
 	const char *admin_password;  /* REGISTRY_ADMIN_PASSWORD, first start only */
+	const char *run_as;          /* REGISTRY_USER: started as root, serve as this user */
 };
 
 /* A lookup function, so tests can feed a fake environment. */

@@ -1,10 +1,13 @@
 /* main.c -- the registry binary: configuration, subcommands, start and
  * orderly stop of the server. */
+#include <grp.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <libpq-fe.h>
 #include <microhttpd.h>
@@ -63,6 +66,39 @@ migrate(char **serving)
 	return 0;
 }
 
+/* Started as root with REGISTRY_USER, becomes that user for good, before
+ * the HTTP threads start and the workers connect: neither the service nor
+ * its database connections run as root. Ports below 1024 are therefore
+ * out of reach. */
+static int
+drop_root(void)
+{
+	const struct passwd *pw;
+
+	if (config.run_as == NULL)
+		return 0;
+	if (geteuid() != 0) {
+		fprintf(stderr, "registry: REGISTRY_USER needs a start as root\n");
+		return -1;
+	}
+	if ((pw = getpwnam(config.run_as)) == NULL || pw->pw_uid == 0) {
+		fprintf(stderr, "registry: REGISTRY_USER=%s: no such unprivileged user\n",
+		    config.run_as);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0 || setuid(0) == 0) {
+		perror("registry: dropping root");
+		return -1;
+	}
+	if (access(config.root, R_OK | X_OK) != 0) {
+		fprintf(stderr, "registry: %s cannot read REGISTRY_ROOT=%s (static/, docs/, sql/)\n",
+		    pw->pw_name, config.root);
+		return -1;
+	}
+	return 0;
+}
+
 /* Serves until SIGINT or SIGTERM, then lets requests under way finish.
  * Every connection of the workers and of the first start is the serving
  * role's; the owner's is used for migrating only. */
@@ -80,7 +116,7 @@ serve(void)
 	if (serving_check(serving) != 0)
 		return 1;
 	config.serve_database_url = serving;
-	if (cli_bootstrap_admin() != 0)
+	if (cli_bootstrap_admin() != 0 || drop_root() != 0)
 		return 1;
 	/* Blocked before MHD starts its threads, so they inherit the mask and
 	 * only sigwait() below sees these signals. */

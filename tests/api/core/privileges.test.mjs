@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { startServer, createDatabase, api, login, sql, cli, ROOT } from '../helpers.mjs';
 
 let srv;
@@ -173,3 +174,19 @@ test('the server refuses to serve as a superuser', () => {
   assert.equal(alone.status, 1);
   assert.match(alone.stderr, /refusing to serve: role registry is a superuser/);
 });
+
+// make run as root serves as registry-http; here `nobody`, which exists
+// everywhere (it cannot reach the test cluster's socket, so no API call).
+const rootCanDrop = process.getuid() === 0 &&
+  spawnSync('runuser', ['-u', 'nobody', '--', 'test', '-r', `${ROOT}/static/index.html`]).status === 0;
+test('started as root with REGISTRY_USER, the server serves as that user',
+  { skip: !rootCanDrop && 'needs root and a checkout readable to nobody' }, async () => {
+    const s = await startServer({ env: { REGISTRY_USER: 'nobody' } });
+    try {
+      const status = readFileSync(`/proc/${s.pid}/status`, 'utf8');
+      assert.match(status, /^Uid:\s+65534\s+65534\s+65534\s+65534$/m);
+      assert.match(status, /^Gid:\s+65534\s/m);
+      assert.equal((await api(s.base, 'GET', '/')).status, 200);
+      assert.equal((await api(s.base, 'GET', '/healthz')).status, 200);
+    } finally { await s.stop(); }
+  });
