@@ -15,6 +15,8 @@ if [ -z "${DATABASE_URL:-}" ]; then
   echo "database: $DATABASE_URL (make db-stop stops it)"
 fi
 export REGISTRY_ROOT=${REGISTRY_ROOT:-$PWD}
+# The default upload folder, var/uploads, is made by the server in var/.
+[ -n "${REGISTRY_UPLOAD_DIR:-}" ] || mkdir -p "$REGISTRY_ROOT/var"
 
 if [ "$(id -u)" -eq 0 ]; then
   export REGISTRY_USER=${REGISTRY_USER:-registry-http}

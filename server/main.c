@@ -1,5 +1,7 @@
 /* main.c -- the registry binary: configuration, subcommands, start and
  * orderly stop of the server. */
+#include <dirent.h>
+#include <errno.h>
 #include <grp.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -7,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <jansson.h>
 #include <libpq-fe.h>
@@ -66,6 +69,46 @@ migrate(char **serving)
 	return 0;
 }
 
+/* Whether dir holds nothing. */
+static bool
+dir_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	const struct dirent *e;
+	bool empty = d != NULL;
+
+	while (empty && (e = readdir(d)) != NULL)
+		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	if (d != NULL)
+		closedir(d);
+	return empty;
+}
+
+/* The upload folder becomes the service user's: made if missing, handed
+ * over if empty; a full folder of someone else's is left alone. */
+static int
+upload_dir_give(const struct passwd *pw)
+{
+	struct stat st;
+
+	if (mkdir(config.upload_dir, 0700) != 0 && errno != EEXIST)
+		goto fail;
+	if (lstat(config.upload_dir, &st) != 0)
+		goto fail;
+	if (S_ISDIR(st.st_mode) && st.st_uid == pw->pw_uid)
+		return 0;
+	if (!S_ISDIR(st.st_mode) || !dir_empty(config.upload_dir)) {
+		fprintf(stderr, "registry: REGISTRY_UPLOAD_DIR=%s is not an empty folder or %s's\n",
+		    config.upload_dir, pw->pw_name);
+		return -1;
+	}
+	if (chown(config.upload_dir, pw->pw_uid, pw->pw_gid) == 0)
+		return 0;
+fail:
+	fprintf(stderr, "registry: upload folder %s: %s\n", config.upload_dir, strerror(errno));
+	return -1;
+}
+
 /* Started as root with REGISTRY_USER, becomes that user for good, before
  * the HTTP threads start and the workers connect: neither the service nor
  * its database connections run as root. Ports below 1024 are therefore
@@ -86,6 +129,8 @@ drop_root(void)
 		    config.run_as);
 		return -1;
 	}
+	if (upload_dir_give(pw) != 0)
+		return -1;
 	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
 	    setuid(pw->pw_uid) != 0 || setuid(0) == 0) {
 		perror("registry: dropping root");

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { startServer, createDatabase, api, login, sql, cli, ROOT } from '../helpers.mjs';
 
 let srv;
@@ -186,6 +186,7 @@ test('started as root with REGISTRY_USER, the server serves as that user',
       const status = readFileSync(`/proc/${s.pid}/status`, 'utf8');
       assert.match(status, /^Uid:\s+65534\s+65534\s+65534\s+65534$/m);
       assert.match(status, /^Gid:\s+65534\s/m);
+      assert.equal(statSync(s.uploads).uid, 65534);
       assert.equal((await api(s.base, 'GET', '/')).status, 200);
       assert.equal((await api(s.base, 'GET', '/healthz')).status, 200);
     } finally { await s.stop(); }
