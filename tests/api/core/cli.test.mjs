@@ -95,7 +95,8 @@ test('first start with no password prints a random one that works, once', async 
   const out = cli(db, ['migrate']);
   assert.equal(out.status, 0);
   const p = spawn(process.env.REGISTRY_BIN, ['serve'], {
-    env: { ...process.env, DATABASE_URL: db.url, REGISTRY_ROOT: ROOT, PORT: '0', REGISTRY_ADMIN_PASSWORD: '' },
+    env: { ...process.env, DATABASE_URL: db.url, REGISTRY_ROOT: ROOT, PORT: '0', REGISTRY_ADMIN_PASSWORD: '',
+      REGISTRY_UPLOAD_DIR: mkdtempSync(path.join(tmpdir(), 'registry-uploads-')) },
   });
   let stdout = '';
   const base = await new Promise((resolve, reject) => {
