@@ -1,6 +1,6 @@
 /* serving.h -- the database role the server serves as: not the owner that
  * migrates, but a role that owns nothing and holds only the privileges of
- * sql/0006_roles.sql (docs/ARCHITECTURE.md, "Database roles"). */
+ * sql/0007_roles.sql (docs/ARCHITECTURE.md, "Database roles"). */
 #ifndef REGISTRY_SERVING_H
 #define REGISTRY_SERVING_H
 

@@ -80,7 +80,7 @@ test('the serving role reads the trail, and its changes still leave events', asy
 
 // Every table, view and sequence of the schema with what the serving role
 // may do to it. A new table fails here until it is listed, here and in
-// serving_privileges (sql/0006_roles.sql and later migrations).
+// serving_privileges (sql/0007_roles.sql and later migrations).
 const expected = {
   allocation_assets: 'SELECT, INSERT, UPDATE',
   allocations: 'SELECT, INSERT, UPDATE',

@@ -2,7 +2,7 @@
 -- that owns nothing and holds exactly the privileges below (see
 -- docs/ARCHITECTURE.md, "Database roles"). `registry migrate` calls
 -- registry_grant_serving() after every run, so the grants always match
--- the schema. Numbered 0006 to leave 0005 to work under way elsewhere.
+-- the schema.
 
 -- What the serving role may do to each table or view, by name. A table
 -- not listed here is granted nothing: a migration that adds a table adds
