@@ -3,6 +3,11 @@
 # usage: scripts/pg.sh start DIR | stop DIR | conninfo DIR
 # PostgreSQL refuses to run as root: as root the cluster belongs to the
 # system user registry-pg, which this script creates when missing.
+# Who may sign in as whom is rewritten at every start (write_access): the
+# superuser only from the OS user running this script, root or
+# registry-pg; the databases' serving roles from whoever reaches the socket.
+# As root the socket is open to the group registry-pg, to which make run
+# adds the service's own user (scripts/run.sh).
 set -euo pipefail
 
 cmd=${1:?usage: pg.sh start|stop|conninfo DIR}
@@ -33,14 +38,16 @@ start() {
     chown registry-pg "$dir"
   fi
   mkdir -p "$dir/run"
-  [ "$(id -u)" -eq 0 ] && chown registry-pg "$dir/run"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown registry-pg:registry-pg "$dir/run"
+    chmod 0750 "$dir/run"
+  fi
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     as_owner "$bin/initdb" -D "$dir/data" -U "$pguser" --auth=trust --encoding=UTF8 \
       --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log"; exit 1; }
     cat >>"$dir/data/postgresql.conf" <<CONF
 listen_addresses = ''
 unix_socket_directories = '$dir/run'
-unix_socket_permissions = 0700
 max_connections = 200
 shared_buffers = 256MB
 timezone = 'UTC'
@@ -52,8 +59,12 @@ CONF
         >>"$dir/data/postgresql.conf"
     fi
   fi
+  write_access
   if ! as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start >/dev/null
+  else
+    # Sign-in rules apply at once; the socket's group after a restart.
+    as_owner "$bin/pg_ctl" -D "$dir/data" reload >/dev/null
   fi
   if [ -n "${PGDATABASE:-registry}" ] &&
      ! "$bin/psql" -h "$dir/run" -U "$pguser" -d postgres -qAtc \
@@ -61,6 +72,25 @@ CONF
     "$bin/psql" -h "$dir/run" -U "$pguser" -d postgres -qc \
       "CREATE DATABASE \"${PGDATABASE:-registry}\"" >/dev/null
   fi
+}
+
+# The sign-in rules and the socket's permissions, written as the cluster's
+# owner into the data folder.
+write_access() {
+  local data=$dir/data me
+  me=$(id -un)
+  grep -q "^include_if_exists = 'registry.conf'" "$data/postgresql.conf" ||
+    echo "include_if_exists = 'registry.conf'" | as_owner tee -a "$data/postgresql.conf" >/dev/null
+  if [ "$(id -u)" -eq 0 ]; then
+    printf "unix_socket_group = 'registry-pg'\nunix_socket_permissions = 0770\n"
+  else
+    printf "unix_socket_permissions = 0700\n"
+  fi | as_owner tee "$data/registry.conf" >/dev/null
+  printf '%s\n' "# Written by scripts/pg.sh at every start." \
+    "local all $pguser peer map=owner" "local all all trust" |
+    as_owner tee "$data/pg_hba.conf" >/dev/null
+  printf 'owner %s %s\n' "$me" "$pguser" root "$pguser" registry-pg "$pguser" |
+    sort -u | as_owner tee "$data/pg_ident.conf" >/dev/null
 }
 
 stop() {

@@ -32,12 +32,12 @@ random_password(char out[33])
 /* Creates one user (and its organisation if kind is given) in one
  * transaction. Prints the problem and returns -1 on failure. */
 static int
-create_user(const struct audit_ctx *ctx, const char *email, const char *name,
-    const char *org, const char *kind, const char *roles, const char *password)
+create_user(const char *conninfo, const struct audit_ctx *ctx, const char *email,
+    const char *name, const char *org, const char *kind, const char *roles, const char *password)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	struct user_fields f = { .email = email, .name = name, .roles = roles };
-	struct db *db = db_open(config.database_url);
+	struct db *db = db_open(conninfo);
 	json_t *user = NULL;
 	int64_t id;
 	int rc = -1;
@@ -75,7 +75,7 @@ int
 cli_bootstrap_admin(void)
 {
 	struct audit_ctx ctx = { .channel = "system", .request_id = "first-start" };
-	struct db *db = db_open(config.database_url);
+	struct db *db = db_open(config.serve_database_url);
 	char password[1025];
 	int64_t n = -1;
 
@@ -95,8 +95,8 @@ cli_bootstrap_admin(void)
 		snprintf(password, sizeof(password), "%s", config.admin_password);
 	else
 		random_password(password);
-	if (create_user(&ctx, ADMIN_EMAIL, "Administrator", ADMIN_ORG, "ministry",
-	    "{admin}", password) != 0)
+	if (create_user(config.serve_database_url, &ctx, ADMIN_EMAIL, "Administrator", ADMIN_ORG,
+	    "ministry", "{admin}", password) != 0)
 		return -1;
 	if (config.admin_password == NULL)
 		printf("created %s with the password %s (shown once: keep it)\n",
@@ -166,7 +166,8 @@ cli_user_add(int argc, char **argv)
 		snprintf(password, sizeof(password), "%s", env);
 	else
 		random_password(password);
-	if (create_user(&ctx, email, name, org, kind, roles, password) != 0)
+	if (create_user(config.database_url ? config.database_url : config.serve_database_url,
+	    &ctx, email, name, org, kind, roles, password) != 0)
 		return 1;
 	if (env == NULL)
 		printf("created %s with the password %s (shown once)\n", email, password);

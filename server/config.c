@@ -85,6 +85,7 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	c->bind = text(get, "REGISTRY_BIND", "127.0.0.1");
 	c->port = (unsigned)port;
 	c->database_url = text(get, "DATABASE_URL", NULL);
+	c->serve_database_url = text(get, "REGISTRY_SERVE_DATABASE_URL", NULL);
 	c->root = text(get, "REGISTRY_ROOT", ".");
 	c->upload_dir = text(get, "REGISTRY_UPLOAD_DIR", NULL);
 	if (c->upload_dir == NULL) {
@@ -108,7 +109,8 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	c->login_max_failures = (unsigned)failures;
 	c->migrate_on_start = strcmp(migrate, "true") == 0;
 	c->admin_password = text(get, "REGISTRY_ADMIN_PASSWORD", NULL);
-	if (c->database_url == NULL) {
+	c->run_as = text(get, "REGISTRY_USER", NULL);
+	if (c->database_url == NULL && c->serve_database_url == NULL) {
 		snprintf(err, errlen, "DATABASE_URL is not set (make run sets it for the "
 		    "project's own cluster)");
 		return -1;
@@ -121,7 +123,12 @@ config_usage(void)
 {
 	fputs(
 	    "Environment (defaults in brackets):\n"
-	    "  DATABASE_URL                    libpq conninfo or postgresql:// URI (required)\n"
+	    "  DATABASE_URL                    libpq conninfo or postgresql:// URI of a role\n"
+	    "                                  that owns the schema: migrates, and makes the\n"
+	    "                                  serving role <database>_serve\n"
+	    "  REGISTRY_SERVE_DATABASE_URL     serve as this role instead; alone, with\n"
+	    "                                  REGISTRY_MIGRATE_ON_START=false, the server\n"
+	    "                                  never holds the owner's credentials\n"
 	    "  PORT                            TCP port [8080]; 0 lets the kernel choose\n"
 	    "  REGISTRY_BIND                   address to listen on [127.0.0.1]\n"
 	    "  REGISTRY_ROOT                   folder holding sql/, static/, docs/ [.]\n"
@@ -153,6 +160,8 @@ config_usage(void)
 	    "                                  before it is throttled [5]\n"
 	    "  REGISTRY_MIGRATE_ON_START       apply pending migrations at start [true]\n"
 	    "  REGISTRY_ADMIN_PASSWORD         password of admin@localhost, created at\n"
-	    "                                  first start [random, printed once]\n",
+	    "                                  first start [random, printed once]\n"
+	    "  REGISTRY_USER                   started as root, migrate, then serve as this\n"
+	    "                                  system user (make run: registry-http)\n",
 	    stdout);
 }

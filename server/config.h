@@ -9,7 +9,9 @@
 struct config {
 	const char *bind;            /* REGISTRY_BIND, default 127.0.0.1 */
 	unsigned port;               /* PORT, default 8080; 0 = kernel picks */
-	const char *database_url;    /* DATABASE_URL (libpq conninfo or URI) */
+	const char *database_url;    /* DATABASE_URL: an owner's, to migrate (conninfo or URI) */
+	const char *serve_database_url; /* REGISTRY_SERVE_DATABASE_URL, else NULL;
+	                              * main.c sets the one it serves with */
 	const char *root;            /* REGISTRY_ROOT: where sql/, static/, docs/ are */
 	unsigned threads;            /* REGISTRY_THREADS, default 2 x cores */
 	size_t body_limit;           /* REGISTRY_BODY_LIMIT bytes, default 1 MiB */
@@ -30,6 +32,7 @@ struct config {
 	unsigned login_max_failures;    /* REGISTRY_LOGIN_MAX_FAILURES, default 5 per 15 min */
 	bool migrate_on_start;       /* REGISTRY_MIGRATE_ON_START, default true */
 	const char *admin_password;  /* REGISTRY_ADMIN_PASSWORD, first start only */
+	const char *run_as;          /* REGISTRY_USER: started as root, serve as this user */
 };
 
 /* A lookup function, so tests can feed a fake environment. */

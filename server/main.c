@@ -1,10 +1,16 @@
 /* main.c -- the registry binary: configuration, subcommands, start and
  * orderly stop of the server. */
+#include <dirent.h>
+#include <errno.h>
+#include <grp.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <libpq-fe.h>
 #include <microhttpd.h>
@@ -16,6 +22,7 @@
 #include "core/http.h"
 #include "log.h"
 #include "migrate.h"
+#include "serving.h"
 
 #ifndef REGISTRY_VERSION
 #define REGISTRY_VERSION "0.1.0"
@@ -34,30 +41,127 @@ usage(void)
 	config_usage();
 }
 
+/* Applies pending migrations as DATABASE_URL's role, then grants the
+ * serving role; *serving (if given) gets its connection string. */
 static int
-migrate(void)
+migrate(char **serving)
 {
-	char dir[4096];
+	char dir[4096], *conninfo;
 	int n;
 
+	if (config.database_url == NULL) {
+		fprintf(stderr, "registry: migrating needs DATABASE_URL, a role owning the "
+		    "schema\n");
+		return -1;
+	}
 	snprintf(dir, sizeof(dir), "%s/sql", config.root);
 	n = migrate_run(config.database_url, dir);
 	if (n < 0)
 		return -1;
 	printf("migrations: %d applied now\n", n);
+	conninfo = serving_conninfo(config.database_url, config.serve_database_url, true);
+	if (conninfo == NULL)
+		return -1;
+	if (serving != NULL)
+		*serving = conninfo;
+	else
+		free(conninfo);
 	return 0;
 }
 
-/* Serves until SIGINT or SIGTERM, then lets requests under way finish. */
+/* Whether dir holds nothing. */
+static bool
+dir_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	const struct dirent *e;
+	bool empty = d != NULL;
+
+	while (empty && (e = readdir(d)) != NULL)
+		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	if (d != NULL)
+		closedir(d);
+	return empty;
+}
+
+/* The upload folder becomes the service user's: made if missing, handed
+ * over if empty; a full folder of someone else's is left alone. */
+static int
+upload_dir_give(const struct passwd *pw)
+{
+	struct stat st;
+
+	if (mkdir(config.upload_dir, 0700) != 0 && errno != EEXIST)
+		goto fail;
+	if (lstat(config.upload_dir, &st) != 0)
+		goto fail;
+	if (S_ISDIR(st.st_mode) && st.st_uid == pw->pw_uid)
+		return 0;
+	if (!S_ISDIR(st.st_mode) || !dir_empty(config.upload_dir)) {
+		fprintf(stderr, "registry: REGISTRY_UPLOAD_DIR=%s is not an empty folder or %s's\n",
+		    config.upload_dir, pw->pw_name);
+		return -1;
+	}
+	if (chown(config.upload_dir, pw->pw_uid, pw->pw_gid) == 0)
+		return 0;
+fail:
+	fprintf(stderr, "registry: upload folder %s: %s\n", config.upload_dir, strerror(errno));
+	return -1;
+}
+
+/* Started as root with REGISTRY_USER, becomes that user for good, before
+ * the HTTP threads start and the workers connect: neither the service nor
+ * its database connections run as root. Ports below 1024 are therefore
+ * out of reach. */
+static int
+drop_root(void)
+{
+	const struct passwd *pw;
+
+	if (config.run_as == NULL)
+		return 0;
+	if (geteuid() != 0) {
+		fprintf(stderr, "registry: REGISTRY_USER needs a start as root\n");
+		return -1;
+	}
+	if ((pw = getpwnam(config.run_as)) == NULL || pw->pw_uid == 0) {
+		fprintf(stderr, "registry: REGISTRY_USER=%s: no such unprivileged user\n",
+		    config.run_as);
+		return -1;
+	}
+	if (upload_dir_give(pw) != 0)
+		return -1;
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0 || setuid(0) == 0) {
+		perror("registry: dropping root");
+		return -1;
+	}
+	if (access(config.root, R_OK | X_OK) != 0) {
+		fprintf(stderr, "registry: %s cannot read REGISTRY_ROOT=%s (static/, docs/, sql/)\n",
+		    pw->pw_name, config.root);
+		return -1;
+	}
+	return 0;
+}
+
+/* Serves until SIGINT or SIGTERM, then lets requests under way finish.
+ * Every connection of the workers and of the first start is the serving
+ * role's; the owner's is used for migrating only. */
 static int
 serve(void)
 {
+	static char *serving;
 	sigset_t set;
 	int sig;
 
-	if (config.migrate_on_start && migrate() != 0)
+	if (config.migrate_on_start ? migrate(&serving) != 0 :
+	    (serving = serving_conninfo(config.database_url, config.serve_database_url,
+	    false)) == NULL)
 		return 1;
-	if (cli_bootstrap_admin() != 0)
+	if (serving_check(serving) != 0)
+		return 1;
+	config.serve_database_url = serving;
+	if (cli_bootstrap_admin() != 0 || drop_root() != 0)
 		return 1;
 	/* Blocked before MHD starts its threads, so they inherit the mask and
 	 * only sigwait() below sees these signals. */
@@ -109,7 +213,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (strcmp(cmd, "migrate") == 0)
-		return migrate() == 0 ? 0 : 1;
+		return migrate(NULL) == 0 ? 0 : 1;
 	if (strcmp(cmd, "user") == 0) {
 		if (argc < 3 || strcmp(argv[2], "add") != 0) {
 			usage();

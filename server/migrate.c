@@ -9,7 +9,6 @@
 #include <libpq-fe.h>
 #include <sodium.h>
 
-#define MIGRATE_LOCK_KEY "7274011"
 #define MAX_FILES 1000
 
 static int

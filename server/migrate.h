@@ -3,6 +3,10 @@
 #ifndef REGISTRY_MIGRATE_H
 #define REGISTRY_MIGRATE_H
 
+/* The advisory lock that serialises migrations and the serving role's
+ * grants (serving.c) of one database. */
+#define MIGRATE_LOCK_KEY "7274011"
+
 /* Applies the pending migrations of dir. Two processes doing this at
  * once are serialised by an advisory lock. Returns the number applied,
  * or -1 with the reason printed (a changed applied file is named). */

@@ -172,7 +172,7 @@ db_thread(void)
 	db = pthread_getspecific(thread_key);
 	if (db != NULL)
 		return db;
-	db = connect_new(config.database_url, true);
+	db = connect_new(config.serve_database_url, true);
 	if (db != NULL)
 		pthread_setspecific(thread_key, db);
 	return db;

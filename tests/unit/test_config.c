@@ -79,11 +79,25 @@ test_bad_values_named(void)
 	CHECK(load(none, &c, err) == -1 && strstr(err, "DATABASE_URL") != NULL);
 }
 
+/* The serving role's URL alone is enough for `serve` without migrating. */
+static void
+test_serve_url_alone(void)
+{
+	static const char *const env[] = { "REGISTRY_SERVE_DATABASE_URL=dbname=s", NULL };
+	struct config c;
+	char err[256];
+
+	CHECK(load(env, &c, err) == 0);
+	CHECK(c.database_url == NULL);
+	CHECK_STR(c.serve_database_url, "dbname=s");
+}
+
 int
 main(void)
 {
 	RUN(test_defaults);
 	RUN(test_values);
 	RUN(test_bad_values_named);
+	RUN(test_serve_url_alone);
 	return UNIT_DONE();
 }
