@@ -39,7 +39,7 @@ pool_take(bool *full)
 	pthread_mutex_unlock(&pool_lock);
 	if (db != NULL || *full)
 		return db;
-	db = db_open_export(config.database_url);
+	db = db_open_export(config.serve_database_url);
 	if (db == NULL) {
 		pthread_mutex_lock(&pool_lock);
 		nbusy--;

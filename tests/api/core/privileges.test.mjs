@@ -25,11 +25,16 @@ function asServing(text) {
   return { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
 }
 
-test("the server's own connections are the serving role's", async () => {
-  await login(srv.base);
+test("the server's own connections are the serving role's, downloads' too", async () => {
+  const token = await login(srv.base);
+  const csv = await fetch(`${srv.base}/api/v1/assets`, { headers: { authorization: `Bearer ${token}`, accept: 'text/csv' } });
+  assert.equal(csv.status, 200);
+  await csv.text();
   const users = sql(srv.db, "SELECT DISTINCT usename FROM pg_stat_activity" +
-    ` WHERE application_name = 'registry' AND datname = '${srv.db.name}'`);
+    ` WHERE application_name IN ('registry', 'registry-export') AND datname = '${srv.db.name}'`);
   assert.deepEqual(users, [role]);
+  assert.deepEqual(sql(srv.db, "SELECT count(*) > 0 FROM pg_stat_activity" +
+    ` WHERE application_name = 'registry-export' AND datname = '${srv.db.name}'`), ['t']);
 });
 
 test('the serving role is no superuser, owns nothing and belongs to no role', () => {
