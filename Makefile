@@ -23,7 +23,7 @@ ASAN     = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sani
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 
-.PHONY: all build asan run test unit deps deps-test fmt bench clean db-stop
+.PHONY: all build asan run test unit fuzzers fuzz deps deps-test fmt bench clean db-stop
 all: build
 
 build: build/registry
@@ -55,6 +55,30 @@ build/unit/%: tests/unit/%.c tests/unit/unit.h $(SRCS) $(HDRS) | build/unit
 build/unit:
 	mkdir -p $@
 
+# libFuzzer targets, one per parser of outside input (tests/fuzz/README.md).
+# They include the .c files they test, like the unit tests.
+FUZZ_CC      ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS    = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer -Ibuild/fuzz
+FUZZ_SRCS     = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS     = $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
+
+build/fuzz/%: tests/fuzz/%.c build/fuzz/routes.inc $(SRCS) $(HDRS)
+	@echo "  CC fuzz $<"
+	@$(FUZZ_CC) $(filter-out -O2,$(CFLAGS)) $(FUZZ_FLAGS) -o $@ $< $(LDLIBS)
+
+# The router's fuzzer matches against the patterns of the real table.
+build/fuzz/routes.inc: server/routes.c
+	@mkdir -p $(@D)
+	@sed -n 's/^[[:space:]]*{ *"\([A-Z]*\)", *"\([^"]*\)".*/\t{ "\1", "\2", h, 0, 0 },/p' $< > $@
+
+fuzzers: $(FUZZ_BINS)
+
+fuzz: deps-test
+	@$(MAKE) --no-print-directory fuzzers
+	@scripts/fuzz.sh long $(FUZZ_SECONDS)
+
 deps:
 	@scripts/deps.sh run
 
@@ -68,7 +92,7 @@ run: deps
 unit: $(UNIT_BINS)
 
 test: deps-test
-	@$(MAKE) --no-print-directory build asan unit
+	@$(MAKE) --no-print-directory build asan unit fuzzers
 	@scripts/test.sh
 
 bench: deps

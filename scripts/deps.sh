@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 pkgs=(gcc make pkg-config libc6-dev libmicrohttpd-dev libjansson-dev libsodium-dev
       libpq-dev postgresql-15 postgresql-client-15)
 if [ "${1:-run}" = test ]; then
-  pkgs+=(chromium fonts-noto-cjk)
+  pkgs+=(chromium fonts-noto-cjk clang-14 libclang-rt-14-dev)   # clang: the fuzzers
   # Node.js may come from elsewhere than Debian (with its own npm): only
   # a machine without node gets Debian's.
   command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)

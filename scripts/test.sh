@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make test: unit tests, then the API and browser tests against the real
+# make test: unit tests, the fuzzers' saved inputs and a short run of each
+# (scripts/fuzz.sh), then the API and browser tests against the real
 # binary and a throwaway PostgreSQL cluster, then the API tests once more
 # against the AddressSanitizer + UBSan build. Ends with "N passed, N failed".
 set -uo pipefail
@@ -16,20 +17,31 @@ trap cleanup EXIT
 passed=0
 failed=0
 
-echo "== unit tests"
-for t in build/unit/test_*; do
-  out=$("$t" 2>&1); rc=$?
+# Runs a command whose output ends with "N passed, N failed"; adds the
+# counts to the totals (one failure more when it has no such line, or
+# exits non-zero with none failed).
+counted() {
+  local out rc line
+  out=$("$@" 2>&1); rc=$?
   echo "$out"
   line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
   if [ -z "$line" ]; then
-    echo "FAIL: $t ended without a result line (exit $rc)"
+    echo "FAIL: $* ended without a result line (exit $rc)"
     failed=$((failed + 1))
-    continue
+    return
   fi
   passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
   failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
   [ "$rc" -ne 0 ] && [ "$(echo "$line" | cut -d' ' -f3)" -eq 0 ] && failed=$((failed + 1))
+}
+
+echo "== unit tests"
+for t in build/unit/test_*; do
+  counted "$t"
 done
+
+echo "== fuzzers: saved inputs, then a short run of each"
+counted scripts/fuzz.sh short
 
 echo "== database"
 REGISTRY_PG_FAST=1 PGDATABASE=postgres scripts/pg.sh start "$tmp/pg" >/dev/null || {

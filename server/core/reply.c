@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/utf8.h"
+
 static const struct {
 	int status;
 	const char *slug;
@@ -137,12 +139,14 @@ problem(struct req *r, const struct problem_def *code, const char *detail, json_
 {
 	const struct problem_def *def = code ? code : PROBLEM_INTERNAL_ERROR;
 	size_t i = problem_index(def->status);
-	char type[64];
+	char type[64], text[512];
 	json_t *p;
 
 	snprintf(type, sizeof(type), "/problems/%s", problems[i].slug);
+	snprintf(text, sizeof(text), "%s", detail);
+	utf8_scrub(text);        /* details quote input, which may be any bytes */
 	p = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s}", "type", type, "code", def->code,
-	    "title", problems[i].title, "status", def->status, "detail", detail,
+	    "title", problems[i].title, "status", def->status, "detail", text,
 	    "request_id", r->request_id);
 	if (p != NULL && fields != NULL)
 		json_object_update_missing(p, fields);

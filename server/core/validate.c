@@ -10,6 +10,7 @@
 #include "lib/cursor.h"
 #include "lib/decimal.h"
 #include "lib/text.h"
+#include "lib/utf8.h"
 #include "core/reply.h"
 
 #define PAGE_DEFAULT 50
@@ -35,6 +36,7 @@ validate_error_add(json_t *errors, const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	utf8_scrub(msg);         /* a value quoted in it may have been cut mid-character */
 	json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field, "message", msg));
 }
 
@@ -232,6 +234,7 @@ check_fields(json_t *obj, const struct field_spec *spec, size_t nspec,
 
 		if (strncmp(f, prefix, strlen(prefix)) != 0) {
 			snprintf(name, sizeof(name), "%s%s", prefix, f);
+			utf8_scrub(name);
 			json_object_set_new(v, "field", json_string(name));
 		}
 		json_array_append(errors, v);

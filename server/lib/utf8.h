@@ -9,6 +9,11 @@
 /* Whether the NUL-terminated s is valid UTF-8. */
 bool utf8_valid(const char *s);
 
+/* Replaces each byte of s that is not part of valid UTF-8 with '?', in
+ * place: text quoting input (a parser's message, a message cut short)
+ * can then go into JSON. */
+void utf8_scrub(char *s);
+
 /* Decodes %XX and (when plus_is_space) '+' in place; returns the new
  * length. A decoded NUL is written as the overlong C0 80, which no valid
  * UTF-8 holds: a later utf8_valid() refuses it, instead of the NUL

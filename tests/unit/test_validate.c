@@ -4,6 +4,7 @@
 #include "../../server/lib/cursor.c"
 #include "../../server/lib/decimal.c"
 #include "../../server/lib/text.c"
+#include "../../server/lib/utf8.c"
 #include "../../server/core/problem.c"
 #include "../../server/core/reply.c"
 #include "../../server/core/req.c"
