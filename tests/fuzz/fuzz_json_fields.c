@@ -60,6 +60,7 @@ type_ok(const struct field_spec *f, json_t *v)
 {
 	switch (f->type) {
 	case FIELD_STRING_OR_NULL:
+	case FIELD_DATE_OR_NULL:
 		return json_is_null(v) || json_is_string(v);
 	case FIELD_STRING:
 	case FIELD_DATE:
