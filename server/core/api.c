@@ -143,6 +143,8 @@ api_db_error(struct req *r)
 	}
 	code = db_error_code(status);
 	if (code == PROBLEM_DB_UNAVAILABLE) {
+		log_warn("request %s: database unavailable %s: %s", r->request_id, db->sqlstate,
+		    db->message);
 		reply_problem(r, code, "the database is not answering; try again shortly");
 		reply_header(r, "Retry-After", "5");
 	} else if (code == PROBLEM_INTERNAL_ERROR) {

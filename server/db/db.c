@@ -5,6 +5,7 @@
  * each (re)connect from the tables the db_<resource>.c files export. */
 #include "db/db.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +164,20 @@ thread_key_make(void)
 	pthread_key_create(&thread_key, thread_destroy);
 }
 
+static int reconnect(struct db *db);
+
+/* An idle connection has nothing to read: input waiting on it is the
+ * notice of its end (a restart, an administrator's termination). Found
+ * before a request sends anything, the connection is made anew, so that
+ * a write is never refused for a loss that happened while nothing ran. */
+static bool
+idle_conn_lost(const struct db *db)
+{
+	struct pollfd p = { PQsocket(db->conn), POLLIN, 0 };
+
+	return PQstatus(db->conn) != CONNECTION_OK || p.fd < 0 || poll(&p, 1, 0) != 0;
+}
+
 struct db *
 db_thread(void)
 {
@@ -170,8 +185,11 @@ db_thread(void)
 
 	pthread_once(&thread_once, thread_key_make);
 	db = pthread_getspecific(thread_key);
-	if (db != NULL)
+	if (db != NULL) {
+		if (!db->in_tx && idle_conn_lost(db) && reconnect(db) != 0)
+			log_warn("database: %s", PQerrorMessage(db->conn));
 		return db;
+	}
 	db = connect_new(config.serve_database_url, true);
 	if (db != NULL)
 		pthread_setspecific(thread_key, db);

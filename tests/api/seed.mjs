@@ -21,7 +21,8 @@ export function seedAssets(db, { count, model = 'H100' }) {
         RETURNING id),
       m AS (SELECT id FROM gpu_models WHERE model = '${model}'),
       po AS (INSERT INTO purchase_orders (reference, program_id, vendor_id, created_by)
-        SELECT 'SEED-${tag}', prog.id, vendor.id, 1 FROM prog, vendor RETURNING id),
+        SELECT 'PO-9999-' || lpad((x'${tag}'::bigint % 1000000)::text, 6, '0'), prog.id, vendor.id, 1
+          FROM prog, vendor RETURNING id),
       line AS (INSERT INTO purchase_order_lines (purchase_order_id, gpu_model_id, quantity, unit_price)
         SELECT po.id, m.id, ${count}, 1000 FROM po, m RETURNING id, gpu_model_id),
       d AS (INSERT INTO deliveries (purchase_order_id, status, created_by)
