@@ -209,7 +209,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (auth_init() != 0) {
-		fprintf(stderr, "registry: libsodium failed to start\n");
+		fprintf(stderr, "registry: libsodium or data/common-passwords.txt failed to load\n");
 		return 1;
 	}
 	if (strcmp(cmd, "migrate") == 0)
