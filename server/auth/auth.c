@@ -38,12 +38,9 @@ int
 auth_init(void)
 {
 	unsigned char pw[16];
-	char hex[33], path[4096];
+	char hex[33];
 
 	if (sodium_init() < 0)
-		return -1;
-	snprintf(path, sizeof(path), "%s/data/common-passwords.txt", config.root);
-	if (auth_password_list_load(path) != 0)
 		return -1;
 	randombytes_buf(pw, sizeof(pw));
 	sodium_bin2hex(hex, sizeof(hex), pw, sizeof(pw));

@@ -23,8 +23,8 @@ bool auth_password_verify(const char *hash, const char *password);
  * as a wrong password. */
 void auth_password_burn(const char *password);
 
-/* Loads the common passwords (auth_init does, from data/ under the
- * root). 0 or -1. */
+/* Loads the common passwords (serve does, from data/ under the root).
+ * 0 or -1, with a warning naming the file. */
 int auth_password_list_load(const char *path);
 /* Why a new password must be refused (a message for its field), or NULL:
  * one of the common passwords, whatever its case, or only spaces. */
