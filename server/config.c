@@ -47,6 +47,8 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 {
 	unsigned long port, threads, body, upload, hours, cache, timeout, failures;
 	unsigned long body_mem, min_rate, grace, idle, exports, drain, headers, conns;
+	unsigned long account_failures, address_failures, hash_threads, hash_queue;
+	char bad[64];
 	static char upload_dir[4096];
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *migrate;
@@ -73,8 +75,20 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	    number(get, "REGISTRY_SESSION_CACHE_SECONDS", 10, 0, 300, &cache, err, errlen) != 0 ||
 	    number(get, "REGISTRY_STATEMENT_TIMEOUT_MS", 15000, 100, 3600000,
 	    &timeout, err, errlen) != 0 ||
-	    number(get, "REGISTRY_LOGIN_MAX_FAILURES", 5, 1, 1000, &failures, err, errlen) != 0)
+	    number(get, "REGISTRY_LOGIN_MAX_FAILURES", 5, 1, 1000, &failures, err, errlen) != 0 ||
+	    number(get, "REGISTRY_LOGIN_ACCOUNT_FAILURES", 20, 1, 100000,
+	    &account_failures, err, errlen) != 0 ||
+	    number(get, "REGISTRY_LOGIN_ADDRESS_FAILURES", 100, 1, 1000000,
+	    &address_failures, err, errlen) != 0 ||
+	    number(get, "REGISTRY_HASH_THREADS", 1, 1, 64, &hash_threads, err, errlen) != 0 ||
+	    number(get, "REGISTRY_HASH_QUEUE", 16, 0, 10000, &hash_queue, err, errlen) != 0)
 		return -1;
+	if (addr_list_parse(get("REGISTRY_TRUSTED_PROXIES"), &c->trusted_proxies,
+	    bad, sizeof(bad)) != 0) {
+		snprintf(err, errlen, "REGISTRY_TRUSTED_PROXIES: %s is not an IP address or "
+		    "address/prefix (at most %d, separated by commas)", bad, ADDR_LIST_MAX);
+		return -1;
+	}
 
 	migrate = text(get, "REGISTRY_MIGRATE_ON_START", "true");
 	if (strcmp(migrate, "true") != 0 && strcmp(migrate, "false") != 0) {
@@ -107,6 +121,10 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	c->session_cache_seconds = (unsigned)cache;
 	c->statement_timeout_ms = (unsigned)timeout;
 	c->login_max_failures = (unsigned)failures;
+	c->login_account_failures = (unsigned)account_failures;
+	c->login_address_failures = (unsigned)address_failures;
+	c->hash_threads = (unsigned)hash_threads;
+	c->hash_queue = (unsigned)hash_queue;
 	c->migrate_on_start = strcmp(migrate, "true") == 0;
 	c->admin_password = text(get, "REGISTRY_ADMIN_PASSWORD", NULL);
 	c->run_as = text(get, "REGISTRY_USER", NULL);
@@ -156,8 +174,19 @@ config_usage(void)
 	    "  REGISTRY_SESSION_CACHE_SECONDS  how long a checked session is trusted\n"
 	    "                                  without asking the database [10]\n"
 	    "  REGISTRY_STATEMENT_TIMEOUT_MS   per-statement limit [15000]\n"
-	    "  REGISTRY_LOGIN_MAX_FAILURES     failed sign-ins per account in 15 minutes\n"
-	    "                                  before it is throttled [5]\n"
+	    "  REGISTRY_LOGIN_MAX_FAILURES     failed sign-ins per account and address in\n"
+	    "                                  15 minutes before that pair waits [5]\n"
+	    "  REGISTRY_LOGIN_ACCOUNT_FAILURES failed sign-ins per account in 15 minutes\n"
+	    "                                  before addresses it never signed in from\n"
+	    "                                  wait and known ones are slowed [20]\n"
+	    "  REGISTRY_LOGIN_ADDRESS_FAILURES failed sign-ins per address in 15 minutes\n"
+	    "                                  before it waits [100]\n"
+	    "  REGISTRY_TRUSTED_PROXIES        proxies whose X-Forwarded-For is believed:\n"
+	    "                                  addresses or address/prefix, comma\n"
+	    "                                  separated [none]\n"
+	    "  REGISTRY_HASH_THREADS           threads hashing passwords, apart from the\n"
+	    "                                  request threads (64 MiB each) [1]\n"
+	    "  REGISTRY_HASH_QUEUE             sign-ins waiting for them; past it 429 [16]\n"
 	    "  REGISTRY_MIGRATE_ON_START       apply pending migrations at start [true]\n"
 	    "  REGISTRY_ADMIN_PASSWORD         password of admin@localhost, created at\n"
 	    "                                  first start [random, printed once]\n"

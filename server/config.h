@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lib/addr.h"
+
 struct config {
 	const char *bind;            /* REGISTRY_BIND, default 127.0.0.1 */
 	unsigned port;               /* PORT, default 8080; 0 = kernel picks */
@@ -29,7 +31,13 @@ struct config {
 	unsigned session_hours;      /* REGISTRY_SESSION_HOURS, default 12 */
 	unsigned session_cache_seconds; /* REGISTRY_SESSION_CACHE_SECONDS, default 10 */
 	unsigned statement_timeout_ms;  /* REGISTRY_STATEMENT_TIMEOUT_MS, default 15000 */
-	unsigned login_max_failures;    /* REGISTRY_LOGIN_MAX_FAILURES, default 5 per 15 min */
+	unsigned login_max_failures;    /* REGISTRY_LOGIN_MAX_FAILURES, default 5 per account
+	                                 * and address in 15 min */
+	unsigned login_account_failures; /* REGISTRY_LOGIN_ACCOUNT_FAILURES, default 20 */
+	unsigned login_address_failures; /* REGISTRY_LOGIN_ADDRESS_FAILURES, default 100 */
+	struct addr_list trusted_proxies; /* REGISTRY_TRUSTED_PROXIES, default none */
+	unsigned hash_threads;       /* REGISTRY_HASH_THREADS, default 1 */
+	unsigned hash_queue;         /* REGISTRY_HASH_QUEUE, default 16 */
 	bool migrate_on_start;       /* REGISTRY_MIGRATE_ON_START, default true */
 	const char *admin_password;  /* REGISTRY_ADMIN_PASSWORD, first start only */
 	const char *run_as;          /* REGISTRY_USER: started as root, serve as this user */

@@ -152,8 +152,13 @@ serve(void)
 {
 	static char *serving;
 	sigset_t set;
+	char path[4096];
 	int sig;
 
+	/* Only the API takes new passwords: migrate and the CLI do without. */
+	snprintf(path, sizeof(path), "%s/data/common-passwords.txt", config.root);
+	if (auth_password_list_load(path) != 0)
+		return 1;
 	if (config.migrate_on_start ? migrate(&serving) != 0 :
 	    (serving = serving_conninfo(config.database_url, config.serve_database_url,
 	    false)) == NULL)

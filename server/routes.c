@@ -18,7 +18,9 @@ const struct route app_routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, ROUTE_PUBLIC | ROUTE_NO_DB },
 	{ "GET", "/readyz", api_readyz, 0, ROUTE_PUBLIC | ROUTE_NO_DB },
 	{ "GET", "/api/v1/openapi.yaml", api_openapi, 0, ROUTE_PUBLIC | ROUTE_NO_DB },
-	{ "POST", "/api/v1/auth/login", api_auth_login, 0, ROUTE_PUBLIC, &api_auth_login_body },
+	/* A sign-in body is an email and a password: a few KiB at most. */
+	{ "POST", "/api/v1/auth/login", api_auth_login, 0, ROUTE_PUBLIC, &api_auth_login_body,
+	  4096 },
 	{ "POST", "/api/v1/auth/logout", api_auth_logout, 0, 0 },
 	{ "GET", "/api/v1/me", api_me, 0, 0 },
 	{ "GET", "/api/v1/organizations", api_organizations_list, STAFF, 0 },

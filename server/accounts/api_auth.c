@@ -2,12 +2,19 @@
 #include "core/api.h"
 #include "accounts/accounts.h"
 
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
+#include "core/defer.h"
 #include "auth/db_sessions.h"
 #include "accounts/db_users.h"
+
+/* Seconds between sign-ins of an account under attack from an address it
+ * signed in from before. */
+#define LOGIN_SLOW_SECONDS 5
 
 static const struct field_spec login_fields[] = {
 	{ "email", FIELD_STRING, true, 1, 254, NULL },
@@ -16,55 +23,87 @@ static const struct field_spec login_fields[] = {
 
 const struct field_table api_auth_login_body = FIELD_TABLE(login_fields);
 
+/* A sign-in between its handler and its continuation: the password is
+ * checked in the hash pool (core/defer.h), off the request threads. */
 struct login {
 	struct login_account account;
+	bool found;              /* an active account has this email */
+	bool ok;                 /* the password is right: set in the pool */
+	int64_t attempt_id;
+	char *password;          /* owned; wiped when freed */
 	char hash_hex[67];
 	json_t *expires_at;      /* owned */
 };
+
+static void
+login_free(struct login *l)
+{
+	if (l == NULL)
+		return;
+	if (l->password != NULL) {
+		sodium_memzero(l->password, strlen(l->password));
+		free(l->password);
+	}
+	sodium_memzero(l->account.password_hash, sizeof(l->account.password_hash));
+	json_decref(l->expires_at);
+	free(l);
+}
 
 static int
 login_tx(struct db *db, void *arg)
 {
 	struct login *l = arg;
 
+	if (db_session_attempt_succeeded(db, l->attempt_id, l->account.user_id) != 0)
+		return -1;
 	return db_session_create(db, l->hash_hex, l->account.user_id, config.session_hours,
 	    &l->expires_at);
 }
 
-/* Refuses with 429 when the account or the address failed too often in
- * the last 15 minutes. The address limit is higher: many people may sit
- * behind one ministry proxy. */
+/* Records the attempt before its password is checked, or refuses with
+ * 429: too many failures for this account from this address, from this
+ * address, or for this account from addresses it never signed in from
+ * (sql/0008_signin.sql). */
 static int
-throttle_or_reply(struct req *r, const char *email)
+attempt_or_reply(struct req *r, const char *email, struct login *l)
 {
-	int64_t by_email, by_addr, retry;
+	const struct login_limits lim = {
+		.pair = config.login_max_failures,
+		.account = config.login_account_failures,
+		.address = config.login_address_failures,
+		.slow_seconds = LOGIN_SLOW_SECONDS,
+	};
+	struct login_attempt a;
 	char after[24];
 
-	if (db_session_failures(r->db, email, r->client_addr, &by_email, &by_addr, &retry) != 0) {
+	if (db_session_attempt_begin(r->db, email, r->client_addr, &lim, &a) != 0) {
 		api_db_error(r);
 		return -1;
 	}
-	if (by_email < config.login_max_failures && by_addr < config.login_max_failures * 20)
+	if (a.id > 0) {
+		l->attempt_id = a.id;
 		return 0;
-	if (retry < 1)
-		retry = 1;
+	}
 	reply_problem_with(r, PROBLEM_AUTH_THROTTLED, json_pack("{s:I}", "retry_after_s",
-	    (json_int_t)retry), "too many failed sign-ins; try again in %lld seconds",
-	    (long long)retry);
-	snprintf(after, sizeof(after), "%lld", (long long)retry);
+	    (json_int_t)a.retry_after), strcmp(a.reason, "slow") == 0 ?
+	    "this account is under attack, so sign-ins are slowed; try again in %lld seconds" :
+	    "too many failed sign-ins; try again in %lld seconds", (long long)a.retry_after);
+	snprintf(after, sizeof(after), "%lld", (long long)a.retry_after);
 	reply_header(r, "Retry-After", after);
 	return -1;
 }
 
+/* In the pool: the one argon2id of the sign-in. An unknown email spends
+ * the same time as a wrong password. */
 static void
-refuse(struct req *r, const char *email)
+login_verify(void *arg)
 {
-	if (db_session_failure_add(r->db, email, r->client_addr) != 0) {
-		api_db_error(r);
-		return;
-	}
-	reply_problem(r, PROBLEM_AUTH_INVALID_CREDENTIALS,
-	    "wrong email or password, or the account is deactivated");
+	struct login *l = arg;
+
+	if (l->found)
+		l->ok = auth_password_verify(l->account.password_hash, l->password);
+	else
+		auth_password_burn(l->password);
 }
 
 static void
@@ -77,14 +116,50 @@ session_cookie(struct req *r, const char *token, unsigned max_age)
 	reply_header(r, "Set-Cookie", cookie);
 }
 
-/* POST /api/v1/auth/login */
+/* Back on the request's thread: a wrong password leaves its attempt
+ * counted; a right one opens a session. Frees l. */
+static void
+login_finish(struct req *r, void *arg)
+{
+	struct login *l = arg;
+	char token[AUTH_TOKEN_LEN + 1];
+	unsigned char hash[32];
+	json_t *user = NULL;
+
+	if (!l->ok) {
+		reply_problem(r, PROBLEM_AUTH_INVALID_CREDENTIALS,
+		    "wrong email or password, or the account is deactivated");
+		goto out;
+	}
+	auth_token_new(token, hash);
+	auth_token_hash_hex(token, l->hash_hex);
+	/* The new session's event names its owner as the actor. */
+	r->signed_in = true;
+	r->session.user_id = l->account.user_id;
+	r->session.org_id = l->account.org_id;
+	snprintf(r->session.roles_text, sizeof(r->session.roles_text), "%s", l->account.roles);
+	if (api_transaction(r, login_tx, l) != 0)
+		goto out;
+	if (db_users_get(r->db, l->account.user_id, &user) != 0) {
+		api_db_error(r);
+		goto out;
+	}
+	session_cookie(r, token, config.session_hours * 3600);
+	reply_json_steal(r, 200, json_pack("{s:s, s:O, s:O}", "token", token, "user", user,
+	    "expires_at", l->expires_at));
+out:
+	json_decref(user);
+	login_free(l);
+}
+
+/* POST /api/v1/auth/login: validates, takes a place in the hash pool,
+ * records the attempt, finds the account, and leaves the password check
+ * to the pool. */
 void
 api_auth_login(struct req *r)
 {
-	struct login l = { 0 };
-	char token[AUTH_TOKEN_LEN + 1];
-	unsigned char hash[32];
-	json_t *body, *user = NULL;
+	struct login *l = NULL;
+	json_t *body;
 	const char *email, *password;
 	int found;
 
@@ -94,41 +169,26 @@ api_auth_login(struct req *r)
 		goto out;
 	email = json_string_value(json_object_get(body, "email"));
 	password = json_string_value(json_object_get(body, "password"));
-	if (throttle_or_reply(r, email) != 0)
-		goto out;
-	found = db_session_account(r->db, email, &l.account);
-	if (found < 0) {
-		api_db_error(r);
+	if ((l = calloc(1, sizeof(*l))) == NULL || (l->password = strdup(password)) == NULL) {
+		reply_problem(r, PROBLEM_AUTH_HASH_UNAVAILABLE, "out of memory; try again shortly");
+		reply_header(r, "Retry-After", "5");
 		goto out;
 	}
-	if (found == 0 || !l.account.active) {
-		auth_password_burn(password);
-		refuse(r, email);
+	/* A place in the pool first: a refusal for lack of room costs no
+	 * round trip and counts as no failed sign-in. */
+	if (req_defer_or_reply(r, PROBLEM_AUTH_BUSY, login_verify, login_finish, l) != 0)
+		goto out;
+	if (attempt_or_reply(r, email, l) != 0 ||
+	    (found = db_session_account(r->db, email, &l->account)) < 0) {
+		if (r->status == 0)
+			api_db_error(r);
+		req_defer_cancel(r);
 		goto out;
 	}
-	if (!auth_password_verify(l.account.password_hash, password)) {
-		refuse(r, email);
-		goto out;
-	}
-	auth_token_new(token, hash);
-	auth_token_hash_hex(token, l.hash_hex);
-	/* The new session's event names its owner as the actor. */
-	r->signed_in = true;
-	r->session.user_id = l.account.user_id;
-	r->session.org_id = l.account.org_id;
-	snprintf(r->session.roles_text, sizeof(r->session.roles_text), "%s", l.account.roles);
-	if (api_transaction(r, login_tx, &l) != 0)
-		goto out;
-	if (db_users_get(r->db, l.account.user_id, &user) != 0) {
-		api_db_error(r);
-		goto out;
-	}
-	session_cookie(r, token, config.session_hours * 3600);
-	reply_json_steal(r, 200, json_pack("{s:s, s:O, s:O}", "token", token, "user", user,
-	    "expires_at", l.expires_at));
+	l->found = found == 1 && l->account.active;
+	l = NULL;                        /* login_finish frees it */
 out:
-	json_decref(user);
-	json_decref(l.expires_at);
+	login_free(l);
 	json_decref(body);
 }
 

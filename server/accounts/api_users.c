@@ -45,6 +45,7 @@ static int
 fields_of(struct req *r, json_t *body, struct user_write *w)
 {
 	const json_t *v;
+	const char *why;
 
 	memset(&w->f, 0, sizeof(w->f));
 	w->f.email = json_string_value(json_object_get(body, "email"));
@@ -58,6 +59,11 @@ fields_of(struct req *r, json_t *body, struct user_write *w)
 	if ((v = json_object_get(body, "active")) != NULL)
 		w->f.active = json_is_true(v) ? "true" : "false";
 	if ((v = json_object_get(body, "password")) != NULL) {
+		if ((why = auth_password_weakness(json_string_value(v))) != NULL) {
+			reply_invalid(r, json_pack("[{s:s, s:s}]", "field", "password",
+			    "message", why), "choose another password");
+			return -1;
+		}
 		if (auth_password_hash(json_string_value(v), w->hash, sizeof(w->hash)) != 0) {
 			reply_problem(r, PROBLEM_AUTH_HASH_UNAVAILABLE,
 			    "cannot hash the password now; try again");

@@ -23,6 +23,13 @@ bool auth_password_verify(const char *hash, const char *password);
  * as a wrong password. */
 void auth_password_burn(const char *password);
 
+/* Loads the common passwords (serve does, from data/ under the root).
+ * 0 or -1, with a warning naming the file. */
+int auth_password_list_load(const char *path);
+/* Why a new password must be refused (a message for its field), or NULL:
+ * one of the common passwords, whatever its case, or only spaces. */
+const char *auth_password_weakness(const char *password);
+
 /* A new token (text) and its SHA-256 (32 bytes). */
 void auth_token_new(char token[AUTH_TOKEN_LEN + 1], unsigned char hash[32]);
 /* SHA-256 of a presented token, as "\\x..." hex for a bytea parameter. */

@@ -1,9 +1,9 @@
 /* db_sessions.c -- SQL of sessions and of failed sign-ins. */
 #include "auth/db_sessions.h"
 
-#include "lib/roles.h"
+#include <string.h>
 
-#define FAILURE_WINDOW "interval '15 minutes'"
+#include "lib/roles.h"
 
 const struct db_stmt db_sessions_stmts[] = {
 	{ "session_lookup",
@@ -18,18 +18,13 @@ const struct db_stmt db_sessions_stmts[] = {
 	  "       u.password_hash, u.active AND o.active AS active"
 	  "  FROM users u JOIN organizations o ON o.id = u.organization_id"
 	  " WHERE lower(u.email) = lower($1)", 1 },
-	{ "session_failures",
-	  "SELECT count(*) FILTER (WHERE lower(email) = lower($1)) AS by_email,"
-	  "       count(*) FILTER (WHERE client_addr = nullif($2, '')::inet) AS by_addr,"
-	  "       coalesce(ceil(extract(epoch FROM min(at) + " FAILURE_WINDOW " - now())), 0)"
-	  "         AS retry_after"
-	  "  FROM login_failures"
-	  " WHERE at > now() - " FAILURE_WINDOW
-	  "   AND (lower(email) = lower($1) OR client_addr = nullif($2, '')::inet)", 2 },
-	{ "session_failure_add",
-	  "WITH pruned AS (DELETE FROM login_failures WHERE at < now() - interval '1 day')"
-	  " INSERT INTO login_failures (email, client_addr)"
-	  " VALUES (left($1, 254), nullif($2, '')::inet)", 2 },
+	{ "session_attempt_begin",
+	  "SELECT coalesce(attempt_id, 0) AS attempt_id, coalesce(retry_after, 0) AS retry_after,"
+	  "       coalesce(reason, '') AS reason"
+	  "  FROM login_attempt_begin($1, nullif($2, '')::inet, $3::int, $4::int, $5::int, $6::int)",
+	  6 },
+	{ "session_attempt_succeeded",
+	  "SELECT login_attempt_succeeded($1, $2)", 2 },
 	{ "session_create",
 	  "INSERT INTO sessions (token_hash, user_id, expires_at)"
 	  " VALUES ($1::bytea, $2, now() + make_interval(hours => $3::int))"
@@ -83,24 +78,28 @@ db_session_account(struct db *db, const char *email, struct login_account *a)
 }
 
 int
-db_session_failures(struct db *db, const char *email, const char *addr,
-    int64_t *by_email, int64_t *by_addr, int64_t *retry_after)
+db_session_attempt_begin(struct db *db, const char *email, const char *addr,
+    const struct login_limits *lim, struct login_attempt *a)
 {
-	PGresult *res = db_exec(db, "session_failures", DB_PARAMS(DB_STR(email), DB_STR(addr)));
+	PGresult *res = db_exec(db, "session_attempt_begin", DB_PARAMS(DB_STR(email), DB_STR(addr),
+	    DB_INT(lim->pair), DB_INT(lim->account), DB_INT(lim->address),
+	    DB_INT(lim->slow_seconds)));
 	int rc;
 
 	if (res == NULL)
 		return -1;
-	rc = db_row(db, res, 0, DB_COLS(DB_COL_INT("by_email", by_email),
-	    DB_COL_INT("by_addr", by_addr), DB_COL_INT("retry_after", retry_after)));
+	memset(a, 0, sizeof(*a));
+	rc = db_row(db, res, 0, DB_COLS(DB_COL_INT("attempt_id", &a->id),
+	    DB_COL_INT("retry_after", &a->retry_after), DB_COL_TEXT("reason", a->reason)));
 	PQclear(res);
 	return rc;
 }
 
 int
-db_session_failure_add(struct db *db, const char *email, const char *addr)
+db_session_attempt_succeeded(struct db *db, int64_t attempt_id, int64_t user_id)
 {
-	return db_run(db, "session_failure_add", DB_PARAMS(DB_STR(email), DB_STR(addr)));
+	return db_run(db, "session_attempt_succeeded",
+	    DB_PARAMS(DB_INT(attempt_id), DB_INT(user_id)));
 }
 
 int

@@ -23,11 +23,27 @@ int db_session_lookup(struct db *db, const char *hash_hex, struct session *s);
 /* 1 found, 0 no such email, -1 error. */
 int db_session_account(struct db *db, const char *email, struct login_account *a);
 
-/* Failed sign-ins in the last 15 minutes for the email and for the
- * address, and the seconds until the oldest of them ages out. */
-int db_session_failures(struct db *db, const char *email, const char *addr,
-    int64_t *by_email, int64_t *by_addr, int64_t *retry_after);
-int db_session_failure_add(struct db *db, const char *email, const char *addr);
+/* Limits of failed sign-ins in 15 minutes (sql/0008_signin.sql). */
+struct login_limits {
+	int64_t pair;            /* per account and address */
+	int64_t account;         /* per account: unknown addresses wait, known ones slow */
+	int64_t address;         /* per address, for accounts not known there */
+	int64_t slow_seconds;    /* between attempts from a known address */
+};
+
+/* A recorded attempt (id > 0), or why it must wait. */
+struct login_attempt {
+	int64_t id;
+	int64_t retry_after;
+	char reason[16];         /* pair, address, account, slow */
+};
+
+/* Records a sign-in attempt before its password is checked, or refuses
+ * it, counting under a lock per account and per address. 0 or -1. */
+int db_session_attempt_begin(struct db *db, const char *email, const char *addr,
+    const struct login_limits *lim, struct login_attempt *a);
+/* Inside a transaction: the password was right; the address becomes known. */
+int db_session_attempt_succeeded(struct db *db, int64_t attempt_id, int64_t user_id);
 
 /* Inside a transaction: a new session; *expires_at gets its end. */
 int db_session_create(struct db *db, const char *hash_hex, int64_t user_id,

@@ -153,7 +153,7 @@ handle_idempotent(struct req *r)
 	r->match.route->handler(r);
 	if (r->db->in_tx)
 		db_rollback(r->db);
-	if (r->status >= 500 || r->reply_fd >= 0 || r->producer.read != NULL)
+	if (r->defer.work != NULL || r->status >= 500 || r->reply_fd >= 0 || r->producer.read != NULL)
 		rc = db_idempotency_release(r->db, r->session.user_id, key);
 	else
 		rc = db_idempotency_store(r->db, r->session.user_id, key, r->status,
@@ -223,6 +223,18 @@ app_handle(struct req *r)
 		return;
 	}
 	r->match.route->handler(r);
+	if (r->db != NULL && r->db->in_tx)
+		db_rollback(r->db);
+}
+
+void
+app_resume(struct req *r)
+{
+	void (*then)(struct req *, void *) = r->defer.then;
+	void *arg = r->defer.arg;
+
+	memset(&r->defer, 0, sizeof(r->defer));
+	then(r, arg);
 	if (r->db != NULL && r->db->in_tx)
 		db_rollback(r->db);
 }

@@ -17,7 +17,12 @@ extern const size_t app_nroutes;
  * NULL for a static file), -1 when r holds the refusal. */
 int app_admit(struct req *r);
 
-/* Last call, body received: the handler. On return the reply is set. */
+/* Last call, body received: the handler. On return the reply is set,
+ * or r->defer holds work for the pool (core/defer.h). */
 void app_handle(struct req *r);
+
+/* The pool did the request's work: the handler's continuation, on the
+ * request's own thread. On return the reply is set, or more work waits. */
+void app_resume(struct req *r);
 
 #endif

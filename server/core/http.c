@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <errno.h>
 #include <unistd.h>
@@ -25,9 +26,11 @@
 #include <sodium.h>
 
 #include "core/app.h"
+#include "core/defer.h"
 #include "config.h"
 #include "core/guard.h"
 #include "core/reply.h"
+#include "lib/addr.h"
 #include "lib/utf8.h"
 #include "log.h"
 
@@ -50,6 +53,9 @@ struct http_req {
 	bool to_file;
 	struct body_sink sink;
 	struct guard_conn *guard;    /* the connection's watch entry, or NULL */
+	struct MHD_Connection *conn;
+	bool suspended;          /* waiting for work in the pool (core/defer.c) */
+	struct defer_job job;
 };
 
 static struct MHD_Daemon *daemon_;
@@ -101,20 +107,42 @@ request_id(struct MHD_Connection *c, struct req *r)
 	sodium_bin2hex(r->request_id, sizeof(r->request_id), raw, sizeof(raw));
 }
 
+static enum MHD_Result
+xff_collect(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	char *xff = cls;
+	size_t len = strlen(xff);
+
+	(void)kind;
+	if (strcasecmp(key, "X-Forwarded-For") != 0 || value == NULL)
+		return MHD_YES;
+	if (len + strlen(value) + 2 > 1024) {
+		xff[0] = '\0';          /* too long to trust any of it */
+		return MHD_NO;
+	}
+	snprintf(xff + len, 1024 - len, "%s%s", len ? "," : "", value);
+	return MHD_YES;
+}
+
+/* The peer's address, or the client's behind a trusted proxy (lib/addr.c):
+ * used for throttling, the audit trail and the log. */
 static void
 client_addr(struct MHD_Connection *c, struct req *r)
 {
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	char peer[ADDR_TEXT_LEN] = "", xff[1024] = "";
 
-	r->client_addr[0] = '\0';
 	if (sa && sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-		    r->client_addr, sizeof(r->client_addr));
+		    peer, sizeof(peer));
 	else if (sa && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-		    r->client_addr, sizeof(r->client_addr));
+		    peer, sizeof(peer));
+	if (config.trusted_proxies.n > 0)
+		MHD_get_connection_values(c, MHD_HEADER_KIND, xff_collect, xff);
+	addr_client(&config.trusted_proxies, peer, xff[0] ? xff : NULL, r->client_addr);
 }
 
 static struct http_req *
@@ -128,6 +156,7 @@ http_req_new(struct MHD_Connection *c, const char *url, const char *method)
 	atomic_fetch_add(&inflight, 1);
 	clock_gettime(CLOCK_MONOTONIC, &h->started);
 	h->sink.fd = -1;
+	h->conn = c;
 	r = &h->r;
 	r->reply_fd = -1;
 	r->method = method;
@@ -382,6 +411,9 @@ on_headers(struct MHD_Connection *c, struct http_req *h)
 	}
 	h->to_file = r->match.route && (r->match.route->flags & ROUTE_STREAM_BODY);
 	h->limit = h->to_file ? config.upload_limit : config.body_limit;
+	if (!h->to_file && r->match.route && r->match.route->body_limit &&
+	    r->match.route->body_limit < h->limit)
+		h->limit = r->match.route->body_limit;
 	if (cl != NULL && strtoull(cl, NULL, 10) > h->limit) {
 		too_large_reply(h);
 		return send_reply(c, r);
@@ -424,6 +456,41 @@ on_body(struct http_req *h, const char *data, size_t len)
 	return MHD_YES;
 }
 
+/* The pool finished the request's work: wake its connection (any thread). */
+static void
+deferred_done(void *cls)
+{
+	struct http_req *h = cls;
+
+	MHD_resume_connection(h->conn);
+}
+
+/* Answers, or, when the handler handed work to the pool, suspends the
+ * connection until it is done: the worker thread serves other requests
+ * meanwhile, and MHD calls on_request again after the resume. */
+static enum MHD_Result
+answer(struct MHD_Connection *c, struct http_req *h)
+{
+	struct req *r = &h->r;
+
+	if (r->defer.work == NULL)
+		return send_reply(c, r);
+	if (r->status != 0) {            /* replied anyway: the place is not needed */
+		defer_release();
+		memset(&r->defer, 0, sizeof(r->defer));
+		return send_reply(c, r);
+	}
+	h->job.work = r->defer.work;
+	h->job.arg = r->defer.arg;
+	h->job.done = deferred_done;
+	h->job.done_arg = h;
+	r->defer.work = NULL;
+	h->suspended = true;
+	MHD_suspend_connection(c);
+	defer_submit(&h->job);
+	return MHD_YES;
+}
+
 /* Last call: the whole body is in; answer. */
 static enum MHD_Result
 on_complete_body(struct MHD_Connection *c, struct http_req *h)
@@ -450,7 +517,7 @@ on_complete_body(struct MHD_Connection *c, struct http_req *h)
 		}
 		app_handle(r);
 	}
-	return send_reply(c, r);
+	return answer(c, h);
 }
 
 /* Each connection's life, for the watch on idle and slow connections. */
@@ -500,6 +567,11 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 			h->first_done = true;    /* answered: the body is never read */
 		return ret;
 	}
+	if (h->suspended) {              /* resumed: the pool's work is done */
+		h->suspended = false;
+		app_resume(&h->r);
+		return answer(c, h);
+	}
 	if (h->first_done) {
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -545,6 +617,8 @@ http_start(void)
 	const struct sockaddr *sa;
 	const union MHD_DaemonInfo *info;
 
+	if (defer_start(config.hash_threads, config.hash_queue) != 0)
+		return -1;
 	if (stream_dir_prepare(config.upload_dir) != 0) {
 		log_warn("upload folder %s: %s\n", config.upload_dir,
 		    strerror(errno));
@@ -569,6 +643,7 @@ http_start(void)
 	}
 	daemon_ = MHD_start_daemon(
 	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+	    MHD_ALLOW_SUSPEND_RESUME |
 	    (sa->sa_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 	    (uint16_t)config.port, NULL, NULL, on_request, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,   /* first, to catch every message */
@@ -616,6 +691,8 @@ http_stop(unsigned grace_seconds)
 		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
 	if (atomic_load(&inflight) > 0)
 		log_warn("stopping with %u requests still under way", atomic_load(&inflight));
+	/* Work still in the pool resumes its connections before MHD stops. */
+	defer_stop();
 	MHD_stop_daemon(daemon_);
 	daemon_ = NULL;
 	guard_stop();

@@ -67,6 +67,8 @@
 	    "the caller's roles do not allow this method on this path") \
 	X(AUTH_HASH_UNAVAILABLE, "auth.hash_unavailable", 503, \
 	    "a password cannot be hashed now (memory); try again") \
+	X(AUTH_BUSY, "auth.busy", 429, \
+	    "too many sign-ins are being checked at once; retry after Retry-After") \
 	X(IDEMPOTENCY_KEY_INVALID, "idempotency.key_invalid", 400, \
 	    "Idempotency-Key must be 1 to 200 characters (min_length, max_length)") \
 	X(IDEMPOTENCY_KEY_REUSED, "idempotency.key_reused", 422, \

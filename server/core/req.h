@@ -52,6 +52,13 @@ struct req {
 	bool signed_in;
 	struct session session;
 	struct db *db;           /* this worker thread's connection; borrowed */
+	/* Work handed to the pool by req_defer_or_reply() (core/defer.h):
+	 * set by the handler, taken by http.c. */
+	struct {
+		void (*work)(void *arg);
+		void (*then)(struct req *r, void *arg);
+		void *arg;
+	} defer;
 
 	/* The reply, built by reply.c and sent by http.c. */
 	int status;              /* 0 until a reply is set */

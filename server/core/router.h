@@ -28,6 +28,7 @@ struct route {
 	/* The JSON body's fields (core/validate.h), or NULL when the route
 	 * takes no JSON body; for `registry routes --json`, not for matching. */
 	const struct field_table *body;
+	size_t body_limit;       /* bytes; 0 = config.body_limit (413 beyond) */
 };
 
 struct route_param {

@@ -3,6 +3,7 @@
 
 #include "unit.h"
 
+#include "../../server/lib/addr.c"
 #include "../../server/config.c"
 
 static const char *const *fake_env;

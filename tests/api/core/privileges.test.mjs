@@ -110,6 +110,7 @@ const expected = {
   serving_privileges: '',
   sessions: 'SELECT, INSERT, UPDATE',
   sites: 'SELECT, INSERT, UPDATE',
+  user_addresses: 'SELECT, INSERT, UPDATE',
   users: 'SELECT, INSERT, UPDATE',
 };
 
