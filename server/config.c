@@ -47,6 +47,7 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 {
 	unsigned long port, threads, body, upload, hours, cache, timeout, failures;
 	unsigned long body_mem, min_rate, grace, idle, exports, drain, headers, conns;
+	unsigned long registrations;
 	static char upload_dir[4096];
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *migrate;
@@ -73,7 +74,9 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	    number(get, "REGISTRY_SESSION_CACHE_SECONDS", 10, 0, 300, &cache, err, errlen) != 0 ||
 	    number(get, "REGISTRY_STATEMENT_TIMEOUT_MS", 15000, 100, 3600000,
 	    &timeout, err, errlen) != 0 ||
-	    number(get, "REGISTRY_LOGIN_MAX_FAILURES", 5, 1, 1000, &failures, err, errlen) != 0)
+	    number(get, "REGISTRY_LOGIN_MAX_FAILURES", 5, 1, 1000, &failures, err, errlen) != 0 ||
+	    number(get, "REGISTRY_REGISTRATIONS_PER_HOUR", 10, 1, 100000,
+	    &registrations, err, errlen) != 0)
 		return -1;
 
 	migrate = text(get, "REGISTRY_MIGRATE_ON_START", "true");
@@ -107,6 +110,8 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	c->session_cache_seconds = (unsigned)cache;
 	c->statement_timeout_ms = (unsigned)timeout;
 	c->login_max_failures = (unsigned)failures;
+	c->registrations_per_hour = (unsigned)registrations;
+	c->test_clock_file = text(get, "REGISTRY_TEST_CLOCK_FILE", NULL);
 	c->migrate_on_start = strcmp(migrate, "true") == 0;
 	c->admin_password = text(get, "REGISTRY_ADMIN_PASSWORD", NULL);
 	c->run_as = text(get, "REGISTRY_USER", NULL);
@@ -158,6 +163,11 @@ config_usage(void)
 	    "  REGISTRY_STATEMENT_TIMEOUT_MS   per-statement limit [15000]\n"
 	    "  REGISTRY_LOGIN_MAX_FAILURES     failed sign-ins per account in 15 minutes\n"
 	    "                                  before it is throttled [5]\n"
+	    "  REGISTRY_REGISTRATIONS_PER_HOUR companies that may register from one\n"
+	    "                                  address in an hour [10]\n"
+	    "  REGISTRY_TEST_CLOCK_FILE        tests only: a file holding Unix seconds\n"
+	    "                                  that the deadlines of calls are judged by\n"
+	    "                                  [unset: the real clock]\n"
 	    "  REGISTRY_MIGRATE_ON_START       apply pending migrations at start [true]\n"
 	    "  REGISTRY_ADMIN_PASSWORD         password of admin@localhost, created at\n"
 	    "                                  first start [random, printed once]\n"

@@ -30,6 +30,8 @@ struct config {
 	unsigned session_cache_seconds; /* REGISTRY_SESSION_CACHE_SECONDS, default 10 */
 	unsigned statement_timeout_ms;  /* REGISTRY_STATEMENT_TIMEOUT_MS, default 15000 */
 	unsigned login_max_failures;    /* REGISTRY_LOGIN_MAX_FAILURES, default 5 per 15 min */
+	unsigned registrations_per_hour; /* REGISTRY_REGISTRATIONS_PER_HOUR per address, 10 */
+	const char *test_clock_file; /* REGISTRY_TEST_CLOCK_FILE: tests only; see core/clock.h */
 	bool migrate_on_start;       /* REGISTRY_MIGRATE_ON_START, default true */
 	const char *admin_password;  /* REGISTRY_ADMIN_PASSWORD, first start only */
 	const char *run_as;          /* REGISTRY_USER: started as root, serve as this user */
