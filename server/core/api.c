@@ -183,3 +183,14 @@ api_page_reply(struct req *r, json_t *rows, int limit)
 	}
 	reply_json_steal(r, 200, page);
 }
+
+int
+api_errors_or_reply(struct req *r, json_t *errors)
+{
+	if (json_array_size(errors) == 0) {
+		json_decref(errors);
+		return 0;
+	}
+	reply_invalid(r, errors, "the request body has invalid fields; see errors");
+	return -1;
+}
