@@ -49,6 +49,7 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	unsigned long body_mem, min_rate, grace, idle, exports, drain, headers, conns;
 	unsigned long account_failures, address_failures, hash_threads, hash_queue;
 	char bad[64];
+	unsigned long registrations;
 	static char upload_dir[4096];
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *migrate;
@@ -81,7 +82,9 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	    number(get, "REGISTRY_LOGIN_ADDRESS_FAILURES", 100, 1, 1000000,
 	    &address_failures, err, errlen) != 0 ||
 	    number(get, "REGISTRY_HASH_THREADS", 1, 1, 64, &hash_threads, err, errlen) != 0 ||
-	    number(get, "REGISTRY_HASH_QUEUE", 16, 0, 10000, &hash_queue, err, errlen) != 0)
+	    number(get, "REGISTRY_HASH_QUEUE", 16, 0, 10000, &hash_queue, err, errlen) != 0 ||
+	    number(get, "REGISTRY_REGISTRATIONS_PER_HOUR", 10, 1, 100000,
+	    &registrations, err, errlen) != 0)
 		return -1;
 	if (addr_list_parse(get("REGISTRY_TRUSTED_PROXIES"), &c->trusted_proxies,
 	    bad, sizeof(bad)) != 0) {
@@ -125,6 +128,8 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	c->login_address_failures = (unsigned)address_failures;
 	c->hash_threads = (unsigned)hash_threads;
 	c->hash_queue = (unsigned)hash_queue;
+	c->registrations_per_hour = (unsigned)registrations;
+	c->test_clock_file = text(get, "REGISTRY_TEST_CLOCK_FILE", NULL);
 	c->migrate_on_start = strcmp(migrate, "true") == 0;
 	c->admin_password = text(get, "REGISTRY_ADMIN_PASSWORD", NULL);
 	c->run_as = text(get, "REGISTRY_USER", NULL);
@@ -187,6 +192,11 @@ config_usage(void)
 	    "  REGISTRY_HASH_THREADS           threads hashing passwords, apart from the\n"
 	    "                                  request threads (64 MiB each) [1]\n"
 	    "  REGISTRY_HASH_QUEUE             sign-ins waiting for them; past it 429 [16]\n"
+	    "  REGISTRY_REGISTRATIONS_PER_HOUR companies that may register from one\n"
+	    "                                  address in an hour [10]\n"
+	    "  REGISTRY_TEST_CLOCK_FILE        tests only: a file holding Unix seconds\n"
+	    "                                  that the deadlines of calls are judged by\n"
+	    "                                  [unset: the real clock]\n"
 	    "  REGISTRY_MIGRATE_ON_START       apply pending migrations at start [true]\n"
 	    "  REGISTRY_ADMIN_PASSWORD         password of admin@localhost, created at\n"
 	    "                                  first start [random, printed once]\n"

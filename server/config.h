@@ -38,6 +38,8 @@ struct config {
 	struct addr_list trusted_proxies; /* REGISTRY_TRUSTED_PROXIES, default none */
 	unsigned hash_threads;       /* REGISTRY_HASH_THREADS, default 1 */
 	unsigned hash_queue;         /* REGISTRY_HASH_QUEUE, default 16 */
+	unsigned registrations_per_hour; /* REGISTRY_REGISTRATIONS_PER_HOUR per address, 10 */
+	const char *test_clock_file; /* REGISTRY_TEST_CLOCK_FILE: tests only; see core/clock.h */
 	bool migrate_on_start;       /* REGISTRY_MIGRATE_ON_START, default true */
 	const char *admin_password;  /* REGISTRY_ADMIN_PASSWORD, first start only */
 	const char *run_as;          /* REGISTRY_USER: started as root, serve as this user */

@@ -9,6 +9,7 @@
 #include "procurement/procurement.h"
 #include "deliveries/deliveries.h"
 #include "sites/sites.h"
+#include "calls/calls.h"
 
 #define STAFF ROLE_STAFF
 #define READERS (ROLE_ADMIN | ROLE_AUDITOR)
@@ -108,6 +109,47 @@ const struct route app_routes[] = {
 	  &api_allocations_return_body },
 	{ "GET", "/api/v1/tenants/:id/allocations", api_tenants_allocations,
 	  STAFF | ROLE_TENANT, 0 },
+
+	/* calls: the call, companies, the briefing, letters, guidelines */
+	{ "GET", "/api/v1/calls", api_calls_list, 0, ROUTE_PUBLIC },
+	{ "POST", "/api/v1/calls", api_calls_create, BUYERS, 0, &api_calls_create_body },
+	{ "GET", "/api/v1/calls/:id", api_calls_get, 0, ROUTE_PUBLIC },
+	{ "PATCH", "/api/v1/calls/:id", api_calls_patch, BUYERS, 0, &api_calls_patch_body },
+	{ "POST", "/api/v1/calls/:id/publish", api_calls_publish, BUYERS, 0 },
+	{ "POST", "/api/v1/calls/:id/cancel", api_calls_cancel, BUYERS, 0,
+	  &api_calls_cancel_body },
+	{ "POST", "/api/v1/registrations", api_applicants_register, 0, ROUTE_PUBLIC,
+	  &api_applicants_register_body },
+	{ "GET", "/api/v1/applicants", api_applicants_list, STAFF, 0 },
+	{ "POST", "/api/v1/applicants/:id/suspend", api_applicants_suspend, BUYERS, 0,
+	  &api_applicants_suspend_body },
+	{ "POST", "/api/v1/applicants/:id/reinstate", api_applicants_reinstate, BUYERS, 0 },
+	{ "GET", "/api/v1/calls/:id/attendees", api_attendees_list, STAFF | ROLE_VENDOR, 0 },
+	{ "POST", "/api/v1/calls/:id/attendees", api_attendees_create, ROLE_VENDOR, 0,
+	  &api_attendees_create_body },
+	{ "GET", "/api/v1/calls/:id/letters", api_letters_list, STAFF | ROLE_VENDOR, 0 },
+	{ "POST", "/api/v1/calls/:id/letters", api_letters_create, ROLE_VENDOR, 0,
+	  &api_letters_body },
+	{ "GET", "/api/v1/calls/:id/letters/:letter_id", api_letters_get, STAFF | ROLE_VENDOR, 0 },
+	{ "PUT", "/api/v1/calls/:id/letters/:letter_id", api_letters_amend, ROLE_VENDOR, 0,
+	  &api_letters_body },
+	{ "POST", "/api/v1/calls/:id/letters/:letter_id/withdraw", api_letters_withdraw,
+	  ROLE_VENDOR, 0, &api_letters_withdraw_body },
+	{ "GET", "/api/v1/calls/:id/letters/:letter_id/versions", api_letters_versions,
+	  STAFF | ROLE_VENDOR, 0 },
+	{ "GET", "/api/v1/calls/:id/letters/:letter_id/pdf", api_letters_pdf_get,
+	  STAFF | ROLE_VENDOR, 0 },
+	{ "PUT", "/api/v1/calls/:id/letters/:letter_id/pdf", api_letters_pdf_put, ROLE_VENDOR,
+	  ROUTE_STREAM_BODY },
+	{ "GET", "/api/v1/calls/:id/guidelines", api_guidelines_get, STAFF | ROLE_VENDOR, 0 },
+	{ "POST", "/api/v1/calls/:id/guidelines", api_guidelines_upload, BUYERS,
+	  ROUTE_STREAM_BODY },
+	{ "GET", "/api/v1/calls/:id/guidelines/versions", api_guidelines_versions,
+	  STAFF | ROLE_VENDOR, 0 },
+	{ "GET", "/api/v1/calls/:id/guidelines/versions/:version", api_guidelines_version_get,
+	  STAFF | ROLE_VENDOR, 0 },
+	{ "GET", "/api/v1/calls/:id/guidelines/downloads", api_guidelines_downloads,
+	  READERS | ROLE_OFFICER, 0 },
 };
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

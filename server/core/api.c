@@ -68,6 +68,19 @@ static const struct {
 	  "a line's quantity times its unit price must be at most 10^17" },
 	{ "payments_invoice_key", "invoice_number", PROBLEM_PAYMENT_INVOICE_TAKEN,
 	  "this invoice is already recorded against this order" },
+	/* calls */
+	{ "calls_timetable_order", "loi_deadline", PROBLEM_VALIDATION_FAILED,
+	  "the timetable must run briefing_at < loi_deadline <= guidelines_release_at < "
+	  "proposal_deadline <= opening_at < evaluation_ends_at" },
+	{ "calls_organization_id_fkey", "organization_id", PROBLEM_VALIDATION_FAILED,
+	  "no such organization" },
+	{ "applicants_registration_key", "registration_number",
+	  PROBLEM_CALL_REGISTRATION_NUMBER_TAKEN, "this registration number is already "
+	  "registered; if it is your company's, ask the ministry for access" },
+	{ "letters_one_per_organization", "", PROBLEM_CALL_LETTER_EXISTS,
+	  "your organisation has a letter for this call already" },
+	{ "briefing_attendees_email_key", "email", PROBLEM_DB_CONFLICT,
+	  "this person is already registered for the briefing" },
 	/* sites and allocations */
 	{ "sites_name_key", "name", PROBLEM_SITE_NAME_TAKEN,
 	  "a site with this name already exists" },
@@ -184,4 +197,15 @@ api_page_reply(struct req *r, json_t *rows, int limit)
 		page = json_pack("{s:o, s:n}", "items", rows, "next");
 	}
 	reply_json_steal(r, 200, page);
+}
+
+int
+api_errors_or_reply(struct req *r, json_t *errors)
+{
+	if (json_array_size(errors) == 0) {
+		json_decref(errors);
+		return 0;
+	}
+	reply_invalid(r, errors, "the request body has invalid fields; see errors");
+	return -1;
 }

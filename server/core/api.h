@@ -20,6 +20,10 @@ void api_db_error(struct req *r);
  * with the database error itself when fn fails. 0 when committed. */
 int api_transaction(struct req *r, int (*fn)(struct db *db, void *arg), void *arg);
 
+/* 422 listing errors ({field, message}) unless there are none; steals
+ * errors. Used by handlers that add their own checks to validate_fields(). */
+int api_errors_or_reply(struct req *r, json_t *errors);
+
 /* Replies {items, next} from rows fetched with limit + 1. Steals rows. */
 void api_page_reply(struct req *r, json_t *rows, int limit);
 

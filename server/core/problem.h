@@ -171,7 +171,55 @@
 	X(ALLOCATION_ENDED, "allocation.ended", 409, \
 	    "the allocation has ended") \
 	X(ALLOCATION_ALREADY_THERE, "allocation.already_there", 409, \
-	    "the allocation is where the move would take it already")
+	    "the allocation is where the move would take it already") \
+	X(CALL_NOT_FOUND, "call.not_found", 404, \
+	    "no call the caller may see has this id (a draft is the ministry's)") \
+	X(CALL_NOT_DRAFT, "call.not_draft", 409, \
+	    "only a draft call can be changed or published (current_status)") \
+	X(CALL_CLOSED, "call.closed", 409, \
+	    "the call is cancelled or awarded already (current_status)") \
+	X(CALL_CANCELLED, "call.cancelled", 409, \
+	    "the call was cancelled: it takes no letters") \
+	X(CALL_LOI_DEADLINE_PASSED, "call.loi_deadline_passed", 409, \
+	    "the letter-of-intent deadline has passed by the server's clock (deadline, Seoul time)") \
+	X(CALL_BRIEFING_STARTED, "call.briefing_started", 409, \
+	    "registration for the briefing closed when it started (starts_at, Seoul time)") \
+	X(CALL_BRIEFING_FULL, "call.briefing_full", 409, \
+	    "the briefing's place is full (capacity)") \
+	X(CALL_LETTER_NOT_FOUND, "call.letter_not_found", 404, \
+	    "no letter of intent the caller may see has this id") \
+	X(CALL_LETTER_EXISTS, "call.letter_exists", 409, \
+	    "the organisation has a letter for this call; amend it (letter_id)") \
+	X(CALL_LETTER_WITHDRAWN, "call.letter_withdrawn", 409, \
+	    "the letter was withdrawn; file a new one") \
+	X(CALL_PDF_EMPTY, "call.pdf_empty", 422, \
+	    "the request carries no PDF") \
+	X(CALL_PDF_TOO_LARGE, "call.pdf_too_large", 413, \
+	    "the PDF is larger than the limit (limit_bytes)") \
+	X(CALL_NOT_PDF, "call.not_pdf", 415, \
+	    "the file is not a PDF by its content") \
+	X(CALL_PDF_NOT_FOUND, "call.pdf_not_found", 404, \
+	    "the letter has no PDF, or there is no such letter") \
+	X(CALL_EXPORT_STAFF_ONLY, "call.export_staff_only", 403, \
+	    "only ministry staff may export the letters") \
+	X(CALL_GUIDELINES_NOT_RELEASED, "call.guidelines_not_released", 403, \
+	    "the guidelines are not released yet (release_at, Seoul time)") \
+	X(CALL_GUIDELINES_NO_LETTER, "call.guidelines_no_letter", 403, \
+	    "the organisation filed no letter of intent by the deadline (loi_deadline)") \
+	X(CALL_GUIDELINES_LETTER_WITHDRAWN, "call.guidelines_letter_withdrawn", 403, \
+	    "the organisation's letter was withdrawn at the deadline (loi_deadline)") \
+	X(CALL_GUIDELINES_LETTER_LATE, "call.guidelines_letter_late", 403, \
+	    "the organisation's letter was filed after the deadline (loi_deadline)") \
+	X(CALL_GUIDELINES_NOT_FOUND, "call.guidelines_not_found", 404, \
+	    "no guidelines, or no such version, have been uploaded") \
+	X(CALL_REGISTRATION_NUMBER_TAKEN, "call.registration_number_taken", 409, \
+	    "this registration number is registered already (whose is not said)") \
+	X(CALL_REGISTRATION_RATE_LIMITED, "call.registration_rate_limited", 429, \
+	    "too many registrations from this address; retry_after_s seconds to wait") \
+	X(CALL_APPLICANT_NOT_FOUND, "call.applicant_not_found", 404, \
+	    "no organisation that registered itself has this id") \
+	X(CALL_APPLICANT_STATE, "call.applicant_state", 409, \
+	    "the company is already suspended, or already active (suspended)")
 
 struct problem_def {
 	const char *code;        /* "po.budget_exceeded" */

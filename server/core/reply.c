@@ -116,6 +116,16 @@ reply_text(struct req *r, int status, const char *type, const char *body)
 }
 
 void
+reply_bytes(struct req *r, int status, const char *type, char *body, size_t len)
+{
+	reply_reset(r);
+	r->reply_body = body;
+	r->reply_len = len;
+	r->status = status;
+	r->reply_type = type;
+}
+
+void
 reply_etag(struct req *r, const char *kind, long long id, long long version)
 {
 	char etag[96];

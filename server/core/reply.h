@@ -17,6 +17,10 @@ void reply_json_steal(struct req *r, int status, json_t *body);
 /* Text of any type (CSV, a replayed reply); body and type are copied. */
 void reply_text(struct req *r, int status, const char *type, const char *body);
 
+/* Bytes of any kind (a file read from the database). Steals body (from
+ * malloc); type is a static string. */
+void reply_bytes(struct req *r, int status, const char *type, char *body, size_t len);
+
 /* ETag "<kind>-<id>-v<version>" on the reply. */
 void reply_etag(struct req *r, const char *kind, long long id, long long version);
 

@@ -303,6 +303,37 @@ db_exec(struct db *db, const char *stmt, const struct db_param *p, size_t n)
 	return NULL;
 }
 
+PGresult *
+db_exec_binary(struct db *db, const char *stmt, const struct db_param *p, size_t n,
+    const char *bin, size_t bin_len, int result_format)
+{
+	int lengths[DB_MAX_PARAMS + 1] = { 0 }, formats[DB_MAX_PARAMS + 1] = { 0 };
+	const char *values[DB_MAX_PARAMS + 1];
+	struct db_params_text t;
+	PGresult *res;
+
+	error_clear(db);
+	if (db_params_text(p, n, &t) != 0) {
+		snprintf(db->sqlstate, sizeof(db->sqlstate), "XX000");
+		snprintf(db->message, sizeof(db->message), "%s: %zu parameters", stmt, n);
+		return NULL;
+	}
+	memcpy(values, t.values, n * sizeof(values[0]));
+	if (bin != NULL) {
+		values[n] = bin;
+		lengths[n] = (int)bin_len;
+		formats[n++] = 1;
+	}
+	res = PQexecPrepared(db->conn, stmt, (int)n, values, lengths, formats, result_format);
+	if (result_ok(res))
+		return res;
+	error_set(db, res);
+	PQclear(res);
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		db->in_tx = false;
+	return NULL;
+}
+
 int
 db_run(struct db *db, const char *stmt, const struct db_param *p, size_t n)
 {

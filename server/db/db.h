@@ -66,6 +66,12 @@ PGresult *db_exec(struct db *db, const char *stmt, const struct db_param *p, siz
 /* Runs a prepared statement expecting no rows back; 0 or -1. */
 int db_run(struct db *db, const char *stmt, const struct db_param *p, size_t n);
 
+/* The same without the retry on a lost connection, for files: bin (when
+ * not NULL) goes as one more parameter, binary, after p; result_format 1
+ * gives binary results (a file's bytes as they are). */
+PGresult *db_exec_binary(struct db *db, const char *stmt, const struct db_param *p, size_t n,
+    const char *bin, size_t bin_len, int result_format);
+
 /* Runs a prepared statement whose one column is JSON text. *out is a
  * new array of the rows (db_json_rows) or the first row's value or NULL
  * if there is none (db_json_one). *out must be NULL or a value of the

@@ -21,6 +21,11 @@ extern const struct db_stmt db_assets_stmts[];
 /* sites and allocations */
 extern const struct db_stmt db_sites_stmts[];
 extern const struct db_stmt db_allocations_stmts[];
+/* calls */
+extern const struct db_stmt db_calls_stmts[];
+extern const struct db_stmt db_applicants_stmts[];
+extern const struct db_stmt db_letters_stmts[];
+extern const struct db_stmt db_guidelines_stmts[];
 
 #define DB_STMT_TABLES \
 	db_sessions_stmts, db_organizations_stmts, db_users_stmts, \
@@ -29,6 +34,8 @@ extern const struct db_stmt db_allocations_stmts[];
 	/* deliveries and assets */ \
 	, db_deliveries_stmts, db_assets_stmts \
 	/* sites and allocations */ \
-	, db_sites_stmts, db_allocations_stmts
+	, db_sites_stmts, db_allocations_stmts \
+	/* calls */ \
+	, db_calls_stmts, db_applicants_stmts, db_letters_stmts, db_guidelines_stmts
 
 #endif

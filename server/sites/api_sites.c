@@ -53,17 +53,6 @@ const struct field_table api_sites_patch_body = FIELD_TABLE(site_patch_fields);
 const struct field_table api_sites_racks_create_body = FIELD_TABLE(rack_fields);
 const struct field_table api_sites_rack_patch_body = FIELD_TABLE(rack_patch_fields);
 
-int
-api_errors_or_reply(struct req *r, json_t *errors)
-{
-	if (json_array_size(errors) == 0) {
-		json_decref(errors);
-		return 0;
-	}
-	reply_invalid(r, errors, "the request body has invalid fields; see errors");
-	return -1;
-}
-
 /* Watts as kW for a person: 2800 -> "2.8", never negative. */
 static void
 kw_text(long long watts, char out[32])

@@ -1,15 +1,10 @@
 /* api_sites.h -- what the site handlers (api_sites.c) share with the
- * allocation handlers (api_allocations.c): the capacity verdict and
- * the reply for collected field errors. */
+ * allocation handlers (api_allocations.c): the capacity verdict. */
 #ifndef REGISTRY_API_SITES_H
 #define REGISTRY_API_SITES_H
 
 #include "core/api.h"
 #include "sites/db_sites.h"
-
-/* 422 listing errors ({field, message}) unless there are none; steals
- * errors. */
-int api_errors_or_reply(struct req *r, json_t *errors);
 
 /* 409 saying how much is left when the assets counted in room do not fit
  * the site or its rack (slots, or watts against the kW budget), or when
