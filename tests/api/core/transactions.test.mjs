@@ -79,7 +79,12 @@ test('a connection lost while idle is made anew before a request sends anything'
 
   // A write too: nothing of it was sent on the lost connection, so it
   // runs once, on the new one (it used to meet a 503 after every restart).
+  // Termination is asynchronous: wait until the old backend has gone, as
+  // it has after a restart.
   cut();
+  await until(srv.db, "NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()" +
+    " AND application_name = 'registry')");
+  await new Promise((resolve) => setTimeout(resolve, 100));
   const w = await post('/api/v1/organizations', { name: 'Cut Vendor', kind: 'vendor' }, 'cut-1');
   assert.equal(w.status, 201, JSON.stringify(w.body));
   assert.equal(count('organizations', "name = 'Cut Vendor'"), 1);
