@@ -152,18 +152,7 @@ out:
 void
 api_applicants_list(struct req *r)
 {
-	static const char *const known[] = { "limit", "cursor", NULL };
-	json_t *rows = NULL;
-	int64_t after;
-	int limit;
-
-	if (validate_query_known_or_reply(r, known) != 0 ||
-	    validate_page_or_reply(r, &limit, &after) != 0)
-		return;
-	if (db_applicants_list(r->db, after, limit + 1, &rows) != 0)
-		api_db_error(r);
-	else
-		api_page_reply(r, rows, limit);
+	api_plain_list(r, db_applicants_list);
 }
 
 struct suspension {

@@ -209,3 +209,21 @@ api_errors_or_reply(struct req *r, json_t *errors)
 	reply_invalid(r, errors, "the request body has invalid fields; see errors");
 	return -1;
 }
+
+void
+api_plain_list(struct req *r,
+    int (*list)(struct db *db, int64_t after, int limit, json_t **rows))
+{
+	static const char *const known[] = { "limit", "cursor", NULL };
+	json_t *rows = NULL;
+	int64_t after;
+	int limit;
+
+	if (validate_query_known_or_reply(r, known) != 0 ||
+	    validate_page_or_reply(r, &limit, &after) != 0)
+		return;
+	if (list(r->db, after, limit + 1, &rows) != 0)
+		api_db_error(r);
+	else
+		api_page_reply(r, rows, limit);
+}

@@ -27,6 +27,11 @@ int api_errors_or_reply(struct req *r, json_t *errors);
 /* Replies {items, next} from rows fetched with limit + 1. Steals rows. */
 void api_page_reply(struct req *r, json_t *rows, int limit);
 
+/* A list that takes only limit and cursor: checks them, runs list (rows
+ * after the cursor, limit + 1 of them) and replies the page. */
+void api_plain_list(struct req *r,
+    int (*list)(struct db *db, int64_t after, int limit, json_t **rows));
+
 static inline bool
 api_has_role(const struct req *r, unsigned roles)
 {
