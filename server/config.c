@@ -50,7 +50,7 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	unsigned long account_failures, address_failures, hash_threads, hash_queue;
 	char bad[64];
 	unsigned long registrations;
-	static char upload_dir[4096];
+	static char upload_dir[4096], signing_key_file[4096];
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *migrate;
 
@@ -133,6 +133,12 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	c->migrate_on_start = strcmp(migrate, "true") == 0;
 	c->admin_password = text(get, "REGISTRY_ADMIN_PASSWORD", NULL);
 	c->run_as = text(get, "REGISTRY_USER", NULL);
+	c->signing_key_file = text(get, "REGISTRY_SIGNING_KEY_FILE", NULL);
+	if (c->signing_key_file == NULL) {
+		snprintf(signing_key_file, sizeof(signing_key_file), "%s/var/signing.key", c->root);
+		c->signing_key_file = signing_key_file;
+	}
+	c->signing_key_name = text(get, "REGISTRY_SIGNING_KEY_NAME", "gpu-registry");
 	if (c->database_url == NULL && c->serve_database_url == NULL) {
 		snprintf(err, errlen, "DATABASE_URL is not set (make run sets it for the "
 		    "project's own cluster)");
@@ -162,6 +168,10 @@ config_usage(void)
 	    "                                  bytes [67108864]\n"
 	    "  REGISTRY_UPLOAD_DIR             folder for uploads in flight, made 0700\n"
 	    "                                  [REGISTRY_ROOT/var/uploads]\n"
+	    "  REGISTRY_SIGNING_KEY_FILE       the service's Ed25519 key (receipts, manifests,\n"
+	    "                                  checkpoints); made 0600 when missing\n"
+	    "                                  [REGISTRY_ROOT/var/signing.key]\n"
+	    "  REGISTRY_SIGNING_KEY_NAME       the name a new key is given [gpu-registry]\n"
 	    "  REGISTRY_BODY_MEMORY_LIMIT      bytes of bodies held in memory by all\n"
 	    "                                  requests together; past it 503 [67108864]\n"
 	    "  REGISTRY_BODY_MIN_RATE          slowest body accepted, bytes/s [1024]\n"

@@ -43,6 +43,9 @@ struct config {
 	bool migrate_on_start;       /* REGISTRY_MIGRATE_ON_START, default true */
 	const char *admin_password;  /* REGISTRY_ADMIN_PASSWORD, first start only */
 	const char *run_as;          /* REGISTRY_USER: started as root, serve as this user */
+	const char *signing_key_file; /* REGISTRY_SIGNING_KEY_FILE, default <root>/var/signing.key */
+	const char *signing_key_name; /* REGISTRY_SIGNING_KEY_NAME: the key's name when it is
+	                               * made, default "gpu-registry" */
 };
 
 /* A lookup function, so tests can feed a fake environment. */

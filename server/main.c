@@ -21,6 +21,7 @@
 #include "config.h"
 #include "core/http.h"
 #include "log.h"
+#include "keys.h"
 #include "migrate.h"
 #include "serving.h"
 
@@ -166,7 +167,9 @@ serve(void)
 	if (serving_check(serving) != 0)
 		return 1;
 	config.serve_database_url = serving;
-	if (cli_bootstrap_admin() != 0 || drop_root() != 0)
+	/* The key is read while still root, so its file can stay root's. */
+	if (cli_bootstrap_admin() != 0 ||
+	    keys_load(config.signing_key_file, config.signing_key_name) != 0 || drop_root() != 0)
 		return 1;
 	/* Blocked before MHD starts its threads, so they inherit the mask and
 	 * only sigwait() below sees these signals. */
@@ -181,6 +184,7 @@ serve(void)
 	log_warn("%s: no new connections; finishing the requests under way",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_stop(config.shutdown_grace_seconds);
+	keys_forget();
 	return 0;
 }
 

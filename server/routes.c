@@ -19,6 +19,7 @@ const struct route app_routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, ROUTE_PUBLIC | ROUTE_NO_DB },
 	{ "GET", "/readyz", api_readyz, 0, ROUTE_PUBLIC | ROUTE_NO_DB },
 	{ "GET", "/api/v1/openapi.yaml", api_openapi, 0, ROUTE_PUBLIC | ROUTE_NO_DB },
+	{ "GET", "/api/v1/keys", api_keys, 0, ROUTE_PUBLIC | ROUTE_NO_DB },
 	/* A sign-in body is an email and a password: a few KiB at most. */
 	{ "POST", "/api/v1/auth/login", api_auth_login, 0, ROUTE_PUBLIC, &api_auth_login_body,
 	  4096 },

@@ -42,6 +42,7 @@ api_has_role(const struct req *r, unsigned roles)
 void api_healthz(struct req *r);
 void api_readyz(struct req *r);
 void api_openapi(struct req *r);
+void api_keys(struct req *r);
 void api_static(struct req *r);
 
 #endif

@@ -65,6 +65,7 @@ export async function startServer({ db = createDatabase(), env = {} } = {}) {
       REGISTRY_BIND: '127.0.0.1',
       PORT: '0',
       REGISTRY_UPLOAD_DIR: uploads,
+      REGISTRY_SIGNING_KEY_FILE: path.join(mkdtempSync(path.join(os.tmpdir(), 'registry-key-')), 'signing.key'),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,6 +22,7 @@ const TABLE = [
   ['GET', '/healthz', 'ok ok ok ok ok ok'],
   ['GET', '/readyz', 'ok ok ok ok ok ok'],
   ['GET', '/api/v1/openapi.yaml', 'ok ok ok ok ok ok'],
+  ['GET', '/api/v1/keys', 'ok ok ok ok ok ok'],
   ['POST', '/api/v1/auth/login', 'ok ok ok ok ok ok'],
   ['POST', '/api/v1/auth/logout', 'ok ok ok ok ok 401'],
   ['GET', '/api/v1/me', 'ok ok ok ok ok 401'],

@@ -1,0 +1,29 @@
+/* keys.h -- the service's Ed25519 signing key: read once at start from
+ * REGISTRY_SIGNING_KEY_FILE (made, 0600, when missing), before root is
+ * dropped, and held in memory only. It signs receipts, export manifests
+ * and audit checkpoints as signed notes (lib/note.h); its public half is
+ * served at GET /api/v1/keys. Never written to the database. */
+#ifndef REGISTRY_KEYS_H
+#define REGISTRY_KEYS_H
+
+#include <stddef.h>
+
+#include "lib/note.h"
+
+/* Reads the key file, or makes it when missing. A file readable by group
+ * or others is refused, as ssh refuses such a key. Returns 0, or -1 with
+ * a message on stderr. */
+int keys_load(const char *path, const char *name);
+
+/* The service's key: valid after keys_load() succeeded, NULL before. */
+const struct note_key *keys_service(void);
+
+/* Signs text (ending with "\n") and writes text, a blank line and the
+ * signature line into out: a whole signed note. Returns its length, or -1
+ * if out is too small or no key is loaded. */
+int keys_sign_note(const char *text, size_t len, char *out, size_t size);
+
+/* Wipes the secret key from memory, at exit. */
+void keys_forget(void);
+
+#endif
