@@ -190,6 +190,25 @@ cli_problems(void)
 	return 0;
 }
 
+/* registry statement NAME: the SQL of one prepared statement, as the
+ * server sends it, so that the benchmark can run exactly that. */
+int
+cli_statement(int argc, char **argv)
+{
+	const struct db_stmt *s;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: registry statement NAME\n");
+		return 2;
+	}
+	if ((s = db_stmt_find(argv[1])) == NULL) {
+		fprintf(stderr, "registry: no statement is named %s\n", argv[1]);
+		return 1;
+	}
+	printf("%s\n", s->sql);
+	return 0;
+}
+
 static const char *const field_types[] = {
 	[FIELD_STRING] = "string", [FIELD_STRING_OR_NULL] = "string_or_null",
 	[FIELD_INTEGER] = "integer", [FIELD_BOOLEAN] = "boolean",

@@ -14,6 +14,9 @@ int cli_routes(int argc, char **argv);
  * a line. */
 int cli_problems(void);
 
+/* registry statement NAME: prints that prepared statement's SQL. */
+int cli_statement(int argc, char **argv);
+
 /* On first start: the ministry organisation and admin@localhost, with
  * REGISTRY_ADMIN_PASSWORD or a random password printed once. */
 int cli_bootstrap_admin(void);

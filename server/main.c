@@ -38,6 +38,7 @@ usage(void)
 	    "  user add   create a user (registry user add --help)\n"
 	    "  routes     print the route table (--json: with roles, flags and bodies)\n"
 	    "  problems   print the problem codes (code, status, meaning)\n"
+	    "  statement NAME  print the SQL of a prepared statement (for the benchmark)\n"
 	    "  version    print versions\n\n", stdout);
 	config_usage();
 }
@@ -209,6 +210,8 @@ main(int argc, char **argv)
 		return cli_routes(argc - 1, argv + 1);
 	if (strcmp(cmd, "problems") == 0)
 		return cli_problems();
+	if (strcmp(cmd, "statement") == 0)
+		return cli_statement(argc - 1, argv + 1);
 	if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "user") != 0) {
 		usage();
 		return 2;

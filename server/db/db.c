@@ -34,6 +34,19 @@ static const struct db_stmt *const stmt_tables[] = {
 	DB_STMT_TABLES
 };
 
+const struct db_stmt *
+db_stmt_find(const char *name)
+{
+	const struct db_stmt *s;
+	size_t t;
+
+	for (t = 0; t < sizeof(stmt_tables) / sizeof(stmt_tables[0]); t++)
+		for (s = stmt_tables[t]; s->name != NULL; s++)
+			if (strcmp(s->name, name) == 0)
+				return s;
+	return NULL;
+}
+
 static pthread_key_t thread_key;
 static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
 
@@ -394,6 +407,32 @@ db_json_one(struct db *db, const char *stmt, const struct db_param *p, size_t n,
     json_t **out)
 {
 	return json_rows(db, stmt, p, n, out, true);
+}
+
+int
+db_text_one(struct db *db, const char *stmt, const struct db_param *p, size_t n,
+    char **out, size_t *len)
+{
+	PGresult *res = db_exec(db, stmt, p, n);
+	int rc = -1;
+
+	*out = NULL;
+	*len = 0;
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) {
+		*len = (size_t)PQgetlength(res, 0, 0);
+		if ((*out = malloc(*len + 1)) == NULL) {
+			snprintf(db->sqlstate, sizeof(db->sqlstate), "53200");
+			snprintf(db->message, sizeof(db->message), "%s: out of memory", stmt);
+			goto out;
+		}
+		memcpy(*out, PQgetvalue(res, 0, 0), *len + 1);
+	}
+	rc = 0;
+out:
+	PQclear(res);
+	return rc;
 }
 
 int

@@ -42,6 +42,10 @@ struct audit_ctx {
 
 /* This thread's connection, connected and prepared on first use; NULL if
  * the database cannot be reached. */
+/* The statement of that name from every table, or NULL: for
+ * `registry statement`, which the benchmark runs the handlers' SQL by. */
+const struct db_stmt *db_stmt_find(const char *name);
+
 struct db *db_thread(void);
 
 /* Closes this thread's connection (thread exit, shutdown). */
@@ -81,6 +85,12 @@ int db_json_rows(struct db *db, const char *stmt, const struct db_param *p, size
     json_t **out);
 int db_json_one(struct db *db, const char *stmt, const struct db_param *p, size_t n,
     json_t **out);
+
+/* The first row's first column as it came (JSON text PostgreSQL built,
+ * passed through without parsing it to print it again): a malloc'd copy in
+ * *out, caller frees; *out NULL when there is no row. */
+int db_text_one(struct db *db, const char *stmt, const struct db_param *p, size_t n,
+    char **out, size_t *len);
 
 /* The same, for statements whose one parameter is a record's id. */
 int db_json_one_by_id(struct db *db, const char *stmt, int64_t id, json_t **out);

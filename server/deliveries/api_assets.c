@@ -108,17 +108,17 @@ void
 api_assets_get(struct req *r)
 {
 	int64_t id;
-	json_t *asset = NULL;
+	char *asset = NULL;
+	size_t len;
 
 	if (validate_param_id_or_reply(r, "id", &id) != 0)
 		return;
-	if (db_assets_get(r->db, id, &asset) != 0)
+	if (db_assets_get_text(r->db, id, &asset, &len) != 0)
 		api_db_error(r);
 	else if (asset == NULL)
 		reply_not_found(r, PROBLEM_ASSET_NOT_FOUND, "asset", id);
 	else
-		reply_json(r, 200, asset);
-	json_decref(asset);
+		reply_bytes(r, 200, "application/json", asset, len);
 }
 
 struct asset_move {

@@ -39,6 +39,9 @@ int db_assets_export(const struct asset_filter *f, struct db_rows **rows);
 
 /* *asset is NULL when there is none. */
 int db_assets_get(struct db *db, int64_t id, json_t **asset);
+/* The same asset as the JSON text PostgreSQL built, for a reply that
+ * changes nothing in it (malloc'd, caller frees; NULL when none). */
+int db_assets_get_text(struct db *db, int64_t id, char **asset, size_t *len);
 
 /* Locks an asset for a status change; *current is {status, tenant_id,
  * allowed: the statuses it may go to, as text}, or NULL when there is no

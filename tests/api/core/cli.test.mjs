@@ -146,3 +146,19 @@ test('routes lists the table; help lists the environment', () => {
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /PORT=eighty/);
 });
+
+test('statement prints the SQL the server prepares under a name, which PostgreSQL runs as it is', () => {
+  const db = createDatabase();
+  assert.equal(cli(db, ['migrate']).status, 0);
+  const res = cli(db, ['statement', 'asset_get']);
+  assert.equal(res.status, 0, res.stderr);
+  assert.match(res.stdout, /^SELECT json_build_object\('id', a\.id, /);
+  assert.match(res.stdout, /WHERE a\.id = \$1\n$/);
+  // The text is valid SQL for the migrated schema: prepared and run for a
+  // missing asset, it answers no row.
+  const text = res.stdout.trim().replace('$1', '0');
+  assert.deepEqual(sql(db, text), []);
+  const missing = cli(db, ['statement', 'no_such_statement']);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /no statement is named no_such_statement/);
+});

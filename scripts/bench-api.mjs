@@ -1,0 +1,153 @@
+// The API's paths a person waits on, each beside PostgreSQL's own limit
+// for the same work on this machine in the same run (issue: performance).
+// Run by scripts/bench.sh after it loaded scripts/bench-data.sql; reads
+//   BENCH_BASE, BENCH_TOKEN, BENCH_SERVER_PID, BENCH_ASSETS, BENCH_SITES,
+//   BENCH_SECONDS, BENCH_CONNECTIONS, PGHOST, PGUSER, PGDATABASE
+// and prints a table; the same figures go to bench/results/<time>.json.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const env = process.env;
+const BASE = env.BENCH_BASE;
+const TOKEN = env.BENCH_TOKEN;
+const PID = env.BENCH_SERVER_PID;
+const ASSETS = Number(env.BENCH_ASSETS ?? 1000000);
+const SITES = Number(env.BENCH_SITES ?? 200);
+const SECONDS = Number(env.BENCH_SECONDS ?? 10);
+const CONNS = Number(env.BENCH_CONNECTIONS ?? 64);
+const PGBENCH = '/usr/lib/postgresql/15/bin/pgbench';
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'registry-bench-api-'));
+
+function run(cmd, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${code}:\n${out}`))));
+  });
+}
+
+const ms = (text) => {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(text ?? '');
+  return m ? Number(m[1]) * { us: 1e-3, ms: 1, s: 1e3, m: 60e3 }[m[2]] : NaN;
+};
+
+// The server's peak resident memory, reset before each measurement.
+function peakReset() {
+  try { writeFileSync(`/proc/${PID}/clear_refs`, '5'); } catch { /* not ours to reset */ }
+}
+function peakMiB() {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${PID}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function wrk(script, conns = CONNS) {
+  const file = path.join(tmp, `wrk-${Math.random().toString(36).slice(2)}.lua`);
+  writeFileSync(file, script);
+  peakReset();
+  const out = await run('wrk', ['-t2', `-c${conns}`, `-d${SECONDS}s`, '--latency', '-s', file,
+    '-H', `Authorization: Bearer ${TOKEN}`, BASE]);
+  const q = (p) => ms((new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(out) ?? [])[1]);
+  const errors = Number((/Non-2xx or 3xx responses: (\d+)/.exec(out) ?? [0, 0])[1]);
+  return { rps: Number((/Requests\/sec:\s+([\d.]+)/.exec(out) ?? [])[1]), p50: q(50), p99: q(99),
+    errors, rss_mib: peakMiB() };
+}
+
+// pgbench's best throughput over a few client counts, as the ceiling.
+async function pgbench(args, clients = [8, 16, 64]) {
+  let best = 0;
+  for (const c of clients) {
+    const out = await run(PGBENCH, ['-n', '-M', 'prepared', '-c', String(c), '-j', '2',
+      '-T', String(SECONDS), ...args]);
+    best = Math.max(best, Number((/^tps = ([\d.]+)/m.exec(out) ?? [])[1]));
+  }
+  return best;
+}
+
+function pgScript(name, text) {
+  const file = path.join(tmp, `${name}.sql`);
+  writeFileSync(file, text);
+  return file;
+}
+
+// The handlers' own SQL, as the binary prepares it (`registry statement`),
+// with its parameters given as pgbench variables or literals: values[k] is
+// what $k+1 becomes.
+async function statement(name, values) {
+  const sql = (await run(env.REGISTRY_BIN ?? 'build/registry', ['statement', name])).trim();
+  return sql.replace(/\$(\d+)/g, (_, k) => values[Number(k) - 1]);
+}
+
+const results = [];
+function row(name, ours, limitName, limit, extra = {}) {
+  results.push({ name, ...ours, limit_name: limitName, limit, ratio: ours.rps / limit, ...extra });
+}
+
+// (1) one asset by id, random ids.
+{
+  const ours = await wrk(`
+math.randomseed(42)
+request = function()
+  return wrk.format("GET", "/api/v1/assets/" .. math.random(1, ${ASSETS}))
+end`);
+  const same = await pgbench(['-f', pgScript('asset_get',
+    `\\set id random(1, ${ASSETS})\n${await statement('asset_get', [':id'])};\n`)]);
+  const select = await pgbench(['-S', '-d', 'bench_pgbench']);
+  row('GET /assets/{id}', ours, 'same SQL in pgbench', same);
+  row('GET /assets/{id}', ours, 'pgbench -S', select);
+}
+
+// (2) the asset list: a random filter, then keyset pages by its cursor.
+{
+  const ours = await wrk(`
+math.randomseed(7)
+local filters = { "status=in_stock", "status=allocated", "status=in_service" }
+local cursor, pages, filter = nil, 0, nil
+local function pick()
+  local k = math.random(1, 3)
+  if k == 1 then filter = filters[math.random(1, 3)]
+  elseif k == 2 then filter = "site_id=" .. math.random(1, ${SITES})
+  else filter = "site_id=" .. math.random(1, ${SITES}) .. "&status=allocated" end
+  cursor, pages = nil, 0
+end
+pick()
+request = function()
+  local q = "/api/v1/assets?limit=50&" .. filter
+  if cursor then q = q .. "&cursor=" .. cursor end
+  return wrk.format("GET", q)
+end
+response = function(status, headers, body)
+  cursor = body:match('"next":%s*"([^"]+)"')
+  pages = pages + 1
+  if cursor == nil or pages >= 5 then pick() end
+end`);
+  // The same mix: a third by status, a third by site, a third by both, each
+  // from a random point of the register (a later page).
+  const N = 'NULL';
+  const list = (status, site) => statement('asset_list',
+    [':after', '51', N, N, status, site, N, N, N, N]);
+  const mix = [await list("'in_stock'", N), await list(N, ':site'), await list("'allocated'", ':site')];
+  const vars = `\\set site random(1, ${SITES})\n\\set after random(0, ${ASSETS})\n`;
+  row('GET /assets?filter, keyset pages', ours, 'same SQL in pgbench', await pgbench(
+    mix.flatMap((sql, k) => ['-f', pgScript(`asset_list_${k}`, `${vars}${sql};\n`)])));
+}
+
+const line = (r) => `${r.name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} ` +
+  `${r.p50.toFixed(2).padStart(7)} ${r.p99.toFixed(2).padStart(7)} ` +
+  `${r.limit_name.padEnd(22)} ${r.limit.toFixed(0).padStart(7)} ${r.ratio.toFixed(2).padStart(5)} ` +
+  `${r.rss_mib.toFixed(1).padStart(7)}${r.errors ? `  ${r.errors} not 2xx` : ''}`;
+console.log(`\n${'path'.padEnd(34)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ` +
+  `${'p99 ms'.padStart(7)} ${'limit'.padEnd(22)} ${'q/s'.padStart(7)} ${'ratio'.padStart(5)} ` +
+  `${'RSS MiB'.padStart(7)}`);
+for (const r of results) console.log(line(r));
+
+const dir = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'bench', 'results');
+mkdirSync(dir, { recursive: true });
+const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), assets: ASSETS, sites: SITES,
+  seconds: SECONDS, connections: CONNS, cores: os.cpus().length, results }, null, 2) + '\n');
+console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
