@@ -183,6 +183,32 @@ api_transaction(struct req *r, int (*fn)(struct db *db, void *arg), void *arg)
 }
 
 void
+api_page_reply_text(struct req *r, struct db_text_page *page)
+{
+	static const char head[] = "{\"items\":", null_tail[] = ",\"next\":null}";
+	char next[CURSOR_MAX], tail[CURSOR_MAX + 16];
+	size_t tail_len, len;
+	char *body;
+
+	if (page->more) {
+		cursor_encode(page->last_id, next);
+		tail_len = (size_t)snprintf(tail, sizeof(tail), ",\"next\":\"%s\"}", next);
+	} else {
+		tail_len = sizeof(null_tail) - 1;
+		memcpy(tail, null_tail, sizeof(null_tail));
+	}
+	len = sizeof(head) - 1 + page->len + tail_len;
+	if ((body = malloc(len + 1)) == NULL) {
+		reply_problem(r, PROBLEM_INTERNAL_ERROR, "out of memory building a page");
+		return;
+	}
+	memcpy(body, head, sizeof(head) - 1);
+	memcpy(body + sizeof(head) - 1, page->body, page->len);
+	memcpy(body + sizeof(head) - 1 + page->len, tail, tail_len + 1);
+	reply_bytes(r, 200, "application/json", body, len);
+}
+
+void
 api_page_reply(struct req *r, json_t *rows, int limit)
 {
 	char next[CURSOR_MAX];

@@ -27,6 +27,10 @@ int api_errors_or_reply(struct req *r, json_t *errors);
 /* Replies {items, next} from rows fetched with limit + 1. Steals rows. */
 void api_page_reply(struct req *r, json_t *rows, int limit);
 
+/* The same page from rows PostgreSQL wrote as JSON text (db_text_page),
+ * sent without parsing them; page->body stays the caller's. */
+void api_page_reply_text(struct req *r, struct db_text_page *page);
+
 /* A list that takes only limit and cursor: checks them, runs list (rows
  * after the cursor, limit + 1 of them) and replies the page. */
 void api_plain_list(struct req *r,

@@ -436,6 +436,50 @@ out:
 }
 
 int
+db_text_page(struct db *db, const char *stmt, const struct db_param *p, size_t n,
+    int limit, struct db_text_page *out)
+{
+	PGresult *res = db_exec(db, stmt, p, n);
+	int i, rows, rc = -1;
+	size_t size = 2;
+	char *at;
+
+	memset(out, 0, sizeof(*out));
+	if (res == NULL)
+		return -1;
+	rows = PQntuples(res);
+	out->more = rows > limit;
+	if (out->more)
+		rows = limit;
+	for (i = 0; i < rows; i++)
+		size += (size_t)PQgetlength(res, i, 0) + 1;
+	if ((out->body = malloc(size + 1)) == NULL) {
+		snprintf(db->sqlstate, sizeof(db->sqlstate), "53200");
+		snprintf(db->message, sizeof(db->message), "%s: out of memory", stmt);
+		goto out;
+	}
+	at = out->body;
+	*at++ = '[';
+	for (i = 0; i < rows; i++) {
+		size_t len = (size_t)PQgetlength(res, i, 0);
+
+		if (i > 0)
+			*at++ = ',';
+		memcpy(at, PQgetvalue(res, i, 0), len);
+		at += len;
+	}
+	*at++ = ']';
+	*at = '\0';
+	out->len = (size_t)(at - out->body);
+	if (rows > 0)
+		out->last_id = strtoll(PQgetvalue(res, rows - 1, 1), NULL, 10);
+	rc = 0;
+out:
+	PQclear(res);
+	return rc;
+}
+
+int
 db_json_one_by_id(struct db *db, const char *stmt, int64_t id, json_t **out)
 {
 	return db_json_one(db, stmt, DB_PARAMS(DB_INT(id)), out);

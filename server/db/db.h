@@ -92,6 +92,21 @@ int db_json_one(struct db *db, const char *stmt, const struct db_param *p, size_
 int db_text_one(struct db *db, const char *stmt, const struct db_param *p, size_t n,
     char **out, size_t *len);
 
+/* A page of a list as JSON text, for a reply that changes nothing in its
+ * rows: the statement's first column is a row's JSON text, its second the
+ * row's id. body is "[row,row,...]" of at most limit rows (malloc'd,
+ * caller frees); more says whether the statement returned a row past
+ * limit (it is asked for limit + 1), last_id is the id of the last row in
+ * body, the cursor of the next page. */
+struct db_text_page {
+	char *body;
+	size_t len;
+	bool more;
+	int64_t last_id;
+};
+int db_text_page(struct db *db, const char *stmt, const struct db_param *p, size_t n,
+    int limit, struct db_text_page *out);
+
 /* The same, for statements whose one parameter is a record's id. */
 int db_json_one_by_id(struct db *db, const char *stmt, int64_t id, json_t **out);
 int db_json_rows_by_id(struct db *db, const char *stmt, int64_t id, json_t **out);

@@ -9,6 +9,7 @@
 #include "deliveries/deliveries.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/export.h"
@@ -78,7 +79,7 @@ api_assets_list(struct req *r)
 		"program_id", "purchase_order_id", "limit", "cursor", NULL
 	};
 	struct asset_filter f = { 0 };
-	json_t *rows = NULL;
+	struct db_text_page page;
 
 	if (validate_query_known_or_reply(r, known) != 0 ||
 	    validate_page_or_reply(r, &f.limit, &f.after) != 0 ||
@@ -96,11 +97,11 @@ api_assets_list(struct req *r)
 		assets_csv_reply(r, &f);
 		return;
 	}
-	f.limit++;
-	if (db_assets_list(r->db, &f, &rows) != 0)
+	if (db_assets_list(r->db, &f, &page) != 0)
 		api_db_error(r);
 	else
-		api_page_reply(r, rows, f.limit - 1);
+		api_page_reply_text(r, &page);
+	free(page.body);
 }
 
 /* GET /api/v1/assets/:id */

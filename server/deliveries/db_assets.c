@@ -36,7 +36,7 @@
 /* $1 cursor, $2 limit, $3 serial, $4 model, $5 status, $6 site, $7 tenant,
  * $8 vendor, $9 programme, $10 PO. */
 #define ASSET_LIST \
-	"SELECT " ASSET_JSON "::text" ASSET_FROM \
+	"SELECT " ASSET_JSON "::text, a.id" ASSET_FROM \
 	" WHERE a.id > $1" \
 	"   AND ($3::text IS NULL OR upper(a.serial) = upper($3::text))" \
 	"   AND ($4::bigint IS NULL OR a.gpu_model_id = $4::bigint)" \
@@ -114,12 +114,12 @@ const struct db_stmt db_assets_stmts[] = {
 };
 
 int
-db_assets_list(struct db *db, const struct asset_filter *f, json_t **rows)
+db_assets_list(struct db *db, const struct asset_filter *f, struct db_text_page *page)
 {
-	return db_json_rows(db, "asset_list", DB_PARAMS(DB_INT(f->after), DB_INT(f->limit),
+	return db_text_page(db, "asset_list", DB_PARAMS(DB_INT(f->after), DB_INT(f->limit + 1),
 	    DB_STR(f->serial), DB_STR(f->gpu_model_id), DB_STR(f->status), DB_STR(f->site_id),
 	    DB_STR(f->tenant_id), DB_STR(f->vendor_id), DB_STR(f->program_id),
-	    DB_STR(f->purchase_order_id)), rows);
+	    DB_STR(f->purchase_order_id)), f->limit, page);
 }
 
 int

@@ -12,7 +12,7 @@
 /* Filters of the list; NULL = any. Numbers are validated ids as text. */
 struct asset_filter {
 	int64_t after;
-	int limit;               /* rows to fetch: page size + 1 */
+	int limit;               /* the page size */
 	const char *serial;      /* exact, whatever the case */
 	const char *gpu_model_id;
 	const char *status;
@@ -23,7 +23,7 @@ struct asset_filter {
 	const char *purchase_order_id;
 };
 
-int db_assets_list(struct db *db, const struct asset_filter *f, json_t **rows);
+int db_assets_list(struct db *db, const struct asset_filter *f, struct db_text_page *page);
 
 /* The columns of a download of the register, in the order of its rows. */
 #define ASSET_CSV_COLUMNS \
