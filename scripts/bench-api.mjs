@@ -18,6 +18,7 @@ const SITES = Number(env.BENCH_SITES ?? 200);
 const SECONDS = Number(env.BENCH_SECONDS ?? 10);
 const CONNS = Number(env.BENCH_CONNECTIONS ?? 64);
 const PGBENCH = '/usr/lib/postgresql/15/bin/pgbench';
+const PATHS = (env.BENCH_PATHS ?? '1,2,3').split(',');  // which of the paths below
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'registry-bench-api-'));
 
 function run(cmd, args) {
@@ -25,7 +26,7 @@ function run(cmd, args) {
     const child = spawn(cmd, args, { env });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
+    child.stderr.on("data", (d) => { out += d; if (cmd === "wrk") process.stderr.write(d); });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${code}:\n${out}`))));
   });
@@ -63,6 +64,8 @@ async function pgbench(args, clients = [8, 16, 64]) {
   for (const c of clients) {
     const out = await run(PGBENCH, ['-n', '-M', 'prepared', '-c', String(c), '-j', '2',
       '-T', String(SECONDS), ...args]);
+    const failed = Number((/^number of failed transactions: (\d+)/m.exec(out) ?? [0, 0])[1]);
+    if (failed > 0 || /error/i.test(out)) process.stderr.write(out);
     best = Math.max(best, Number((/^tps = ([\d.]+)/m.exec(out) ?? [])[1]));
   }
   return best;
@@ -88,7 +91,7 @@ function row(name, ours, limitName, limit, extra = {}) {
 }
 
 // (1) one asset by id, random ids.
-{
+if (PATHS.includes('1')) {
   const ours = await wrk(`
 math.randomseed(42)
 request = function()
@@ -102,7 +105,7 @@ end`);
 }
 
 // (2) the asset list: a random filter, then keyset pages by its cursor.
-{
+if (PATHS.includes('2')) {
   const ours = await wrk(`
 math.randomseed(7)
 local filters = { "status=in_stock", "status=allocated", "status=in_service" }
@@ -134,6 +137,59 @@ end`);
   const vars = `\\set site random(1, ${SITES})\n\\set after random(0, ${ASSETS})\n`;
   row('GET /assets?filter, keyset pages', ours, 'same SQL in pgbench', await pgbench(
     mix.flatMap((sql, k) => ['-f', pgScript(`asset_list_${k}`, `${vars}${sql};\n`)])));
+}
+
+// (3) a delivery received with 8 serials, each request with its own
+// Idempotency-Key, against pgbench running the same statements in the same
+// order: the key's claim, the transaction (audit context, the PO's lock,
+// the delivery, its units, the reply's row) and the stored reply.
+if (PATHS.includes('3')) {
+  const q = async (text) => (await run('psql', ['-X', '-A', '-t', '-c', text])).trim();
+  const [first, last] = (await q("SELECT min(id) || ' ' || max(id) FROM purchase_orders " +
+    "WHERE reference LIKE 'BENCH-OPEN-%'")).split(' ');
+  const model = await q('SELECT min(id) FROM gpu_models');
+  const [uid, org] = (await q("SELECT id || ' ' || organization_id FROM users WHERE email = 'admin@localhost'")).split(' ');
+  const ours = await wrk(`
+local n = 0
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("tid", threads) end
+request = function()
+  n = n + 1
+  local base = "W" .. tid .. "-" .. os.time() .. "-" .. n .. "-"
+  local serials = {}
+  for i = 1, 8 do serials[i] = '"' .. base .. i .. '"' end
+  local body = '{"purchase_order_id":' .. math.random(${first}, ${last}) .. ',"lines":[{"gpu_model_id":${model},"serials":[' ..
+    table.concat(serials, ",") .. ']}]}'
+  local h = { ["Content-Type"] = "application/json", ["Idempotency-Key"] = base }
+  for k, v in pairs(wrk.headers) do h[k] = v end
+  return wrk.format("POST", "/api/v1/deliveries", h, body)
+end
+local told = false
+response = function(status, headers, body)
+  if status ~= 201 and not told then told = true; io.stderr:write(status .. " " .. body .. "\\n") end
+end`);
+  const key = "('pb-' || :s)";
+  const N = 'NULL';
+  const rows = "(SELECT json_agg(json_build_object('n', i, 'field', 'lines[0].serials[' || i || ']', " +
+    `'serial', 'PB' || :s || '-' || i, 'model_id', ${model})) FROM generate_series(0, 7) i)::text`;
+  const po = ':po';
+  const create = await statement('dlv_create', [po, "'received'", N, N, uid]);
+  const script = [
+    '\\set s random(1, 999999999999)',
+    `\\set po random(${first}, ${last})`,
+    `${await statement('idem_claim', [uid, key, "decode(md5(:s::text), 'hex')"])};`,
+    'BEGIN;',
+    `${await statement('audit_context', ["'api'", `'${uid}'`, `'${org}'`, "'{admin}'", "'bench'", "'127.0.0.1'"])};`,
+    `${await statement('dlv_lock_po_share', [po, N])};`,
+    `WITH c(x) AS (${create}) SELECT x::json ->> 'id' AS did FROM c \\gset`,
+    `${await statement('dlv_add_units', [po, ':did', rows, 'true'])};`,
+    `${await statement('dlv_get', [':did', N])};`,
+    'COMMIT;',
+    `${await statement('idem_store', [uid, key, '201', "'application/json'", "repeat('x', 1200)",
+      "'/api/v1/deliveries/' || :did", N])};`,
+  ].join('\n') + '\n';
+  row('POST /deliveries, 8 serials', ours, 'same statements in pgbench',
+    await pgbench(['-f', pgScript('delivery', script)], [8, 16]));
 }
 
 const line = (r) => `${r.name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} ` +

@@ -95,5 +95,20 @@ SELECT u.serial, b.model, b.program, b.vendor, b.po, b.line, b.delivery, u.id,
   JOIN bench_tenant t ON t.n = u.id % (SELECT count(*) FROM bench_tenant);
 COMMIT;
 
+-- Orders still open, 64 of them, of every model, for the deliveries
+-- measured: deliveries to one order wait for each other (its lines are
+-- locked so that together they never pass a quantity), to many they do not.
+BEGIN;
+INSERT INTO purchase_orders (reference, program_id, vendor_id, status, created_by,
+                             submitted_at, approved_by, approved_at, ordered_at)
+SELECT format('BENCH-OPEN-%s', i), (SELECT max(id) FROM programs),
+       (SELECT id FROM bench_vendor WHERE n = i % (SELECT count(*) FROM bench_vendor)),
+       'ordered', (SELECT min(id) FROM users), now(), (SELECT max(id) FROM users), now(), now()
+  FROM generate_series(1, 64) i;
+INSERT INTO purchase_order_lines (purchase_order_id, gpu_model_id, quantity, unit_price)
+SELECT p.id, g.id, 1000000, 45000000
+  FROM purchase_orders p CROSS JOIN gpu_models g WHERE p.reference LIKE 'BENCH-OPEN-%';
+COMMIT;
+
 ANALYZE;
 SELECT count(*) AS assets FROM assets;
