@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { flood } from './bench-lib.mjs';
 
 const env = process.env;
 const BASE = env.BENCH_BASE;
@@ -18,7 +19,7 @@ const SITES = Number(env.BENCH_SITES ?? 200);
 const SECONDS = Number(env.BENCH_SECONDS ?? 10);
 const CONNS = Number(env.BENCH_CONNECTIONS ?? 64);
 const PGBENCH = '/usr/lib/postgresql/15/bin/pgbench';
-const PATHS = (env.BENCH_PATHS ?? '1,2,3').split(',');  // which of the paths below
+const PATHS = (env.BENCH_PATHS ?? '1,2,3,6').split(',');  // which of the paths below
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'registry-bench-api-'));
 
 function run(cmd, args) {
@@ -192,9 +193,27 @@ end`);
     await pgbench(['-f', pgScript('delivery', script)], [8, 16]));
 }
 
+// (6) (1) again while 16 clients sign in over and over (argon2id on the
+// hash pool, apart from the request threads): its p99 beside (1)'s alone.
+if (PATHS.includes('6')) {
+  const get = `
+math.randomseed(42)
+request = function()
+  return wrk.format("GET", "/api/v1/assets/" .. math.random(1, ${ASSETS}))
+end`;
+  const alone = await wrk(get);
+  const f = flood(BASE, 16, 'admin@localhost', env.BENCH_PASSWORD);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const busy = await wrk(get);
+  await f.stop();
+  results.push({ name: 'GET /assets/{id}, 16 sign-ins flooding', ...busy,
+    limit_name: 'p99 alone (ms)', limit: alone.p99, ratio: busy.p99 / alone.p99,
+    signins: f.counts });
+}
+
 const line = (r) => `${r.name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} ` +
   `${r.p50.toFixed(2).padStart(7)} ${r.p99.toFixed(2).padStart(7)} ` +
-  `${r.limit_name.padEnd(22)} ${r.limit.toFixed(0).padStart(7)} ${r.ratio.toFixed(2).padStart(5)} ` +
+  `${r.limit_name.padEnd(22)} ${r.limit.toFixed(r.limit < 100 ? 2 : 0).padStart(7)} ${r.ratio.toFixed(2).padStart(5)} ` +
   `${r.rss_mib.toFixed(1).padStart(7)}${r.errors ? `  ${r.errors} not 2xx` : ''}`;
 console.log(`\n${'path'.padEnd(34)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ` +
   `${'p99 ms'.padStart(7)} ${'limit'.padEnd(22)} ${'q/s'.padStart(7)} ${'ratio'.padStart(5)} ` +

@@ -6,7 +6,8 @@
 // within 20% of the p99 without it. A client refused with 429 waits 100 ms
 // before it tries again. Run by scripts/bench-signin.sh.
 import { spawn } from 'node:child_process';
-import { startServer, api, login, ADMIN_EMAIL, ADMIN_PASSWORD } from '../tests/api/helpers.mjs';
+import { startServer, login, ADMIN_PASSWORD } from '../tests/api/helpers.mjs';
+import { flood } from './bench-lib.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const PARALLEL = Number(process.env.BENCH_SIGNIN_PARALLEL ?? 16);
@@ -35,23 +36,6 @@ function wrk(url, token) {
   });
 }
 
-// PARALLEL loops signing in until stopped; counts the answers by status.
-function flood(base) {
-  const counts = {};
-  let running = true;
-  const loop = async () => {
-    while (running) {
-      const r = await api(base, 'POST', '/api/v1/auth/login', {
-        body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
-      }).catch(() => ({ status: 'error' }));
-      counts[r.status] = (counts[r.status] ?? 0) + 1;
-      if (r.status === 429) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
-  const loops = Array.from({ length: PARALLEL }, loop);
-  return { counts, async stop() { running = false; await Promise.all(loops); } };
-}
-
 const line = (label, r) => console.log(`${label.padEnd(30)} p50 ${r.p50.toFixed(2).padStart(8)} ms  ` +
   `p99 ${r.p99.toFixed(2).padStart(8)} ms  ${r.rps.toFixed(0).padStart(6)} req/s` +
   (r.non2xx ? `  (${r.non2xx} not 2xx)` : ''));
@@ -64,7 +48,7 @@ try {
     `then with ${PARALLEL} parallel sign-ins`);
   const quiet = await wrk(url, token);
   line('alone', quiet);
-  const f = flood(srv.base);
+  const f = flood(srv.base, PARALLEL);
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const busy = await wrk(url, token);
   await f.stop();

@@ -50,7 +50,7 @@ createdb bench_pgbench
 token=$(curl -s -X POST "$base/api/v1/auth/login" -H 'content-type: application/json' \
   -d '{"email":"admin@localhost","password":"bench-password-123"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
 BENCH_BASE=$base BENCH_TOKEN=$token BENCH_SERVER_PID=$server BENCH_ASSETS=$ASSETS \
-  BENCH_SITES=$SITES BENCH_PATHS=${BENCH_PATHS:-1,2,3} REGISTRY_BIN=$PWD/build/registry node scripts/bench-api.mjs
+  BENCH_SITES=$SITES BENCH_PATHS=${BENCH_PATHS:-1,2,3,6} BENCH_PASSWORD=bench-password-123 REGISTRY_BIN=$PWD/build/registry node scripts/bench-api.mjs
 
 for b in scripts/bench-*.sh; do
   [ -e "$b" ] && env -u PGDATABASE PGHOST=$PGHOST "$b"
