@@ -16,6 +16,7 @@
 #include "config.h"
 #include "db/db.h"
 #include "accounts/db_users.h"
+#include "lib/receipt.h"
 
 #define ADMIN_EMAIL "admin@localhost"
 #define ADMIN_ORG "과학기술정보통신부"
@@ -307,4 +308,48 @@ cli_routes(int argc, char **argv)
 	json_decref(all);
 	putchar('\n');
 	return 0;
+}
+
+int
+cli_verify_receipt(int argc, char **argv)
+{
+	struct note_key key;
+	const char *file = NULL, *verifier = NULL;
+	char *note = NULL, *text;
+	FILE *f;
+	long size;
+	json_t *out;
+	int i, valid;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--key") == 0 && i + 1 < argc)
+			verifier = argv[++i];
+		else if (file == NULL)
+			file = argv[i];
+	}
+	if (file == NULL || verifier == NULL || sodium_init() < 0 ||
+	    note_key_parse_public(&key, verifier) != 0) {
+		fprintf(stderr, "usage: registry verify-receipt FILE --key VERIFIER_KEY\n"
+		    "  VERIFIER_KEY: the verifier_key of GET /api/v1/keys\n");
+		return 2;
+	}
+	if ((f = fopen(file, "rb")) == NULL || fseek(f, 0, SEEK_END) != 0 ||
+	    (size = ftell(f)) < 0 || size > (1L << 20) || fseek(f, 0, SEEK_SET) != 0 ||
+	    (note = malloc((size_t)size + 1)) == NULL ||
+	    fread(note, 1, (size_t)size, f) != (size_t)size) {
+		fprintf(stderr, "registry: %s cannot be read\n", file);
+		if (f != NULL)
+			fclose(f);
+		free(note);
+		return 2;
+	}
+	fclose(f);
+	out = receipt_check(&key, note, (size_t)size);
+	valid = json_is_true(json_object_get(out, "valid"));
+	text = json_dumps(out, JSON_INDENT(2) | JSON_SORT_KEYS);
+	printf("%s\n", text);
+	free(text);
+	json_decref(out);
+	free(note);
+	return valid ? 0 : 1;
 }

@@ -16,6 +16,11 @@ int cli_problems(void);
 
 /* registry statement NAME: prints that prepared statement's SQL. */
 int cli_statement(int argc, char **argv);
+/* registry verify-receipt FILE --key VERIFIER_KEY: checks a receipt (or a
+ * checkpoint) with only the service's public key, as GET /api/v1/keys
+ * gives it (verifier_key); prints {valid, key_id, title, fields} and
+ * exits 0 when valid, 1 when not, 2 on a usage error. */
+int cli_verify_receipt(int argc, char **argv);
 
 /* On first start: the ministry organisation and admin@localhost, with
  * REGISTRY_ADMIN_PASSWORD or a random password printed once. */

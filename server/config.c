@@ -49,8 +49,8 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	unsigned long body_mem, min_rate, grace, idle, exports, drain, headers, conns;
 	unsigned long account_failures, address_failures, hash_threads, hash_queue;
 	char bad[64];
-	unsigned long registrations;
-	static char upload_dir[4096], signing_key_file[4096];
+	unsigned long registrations, proposal_limit, window;
+	static char upload_dir[4096], signing_key_file[4096], proposal_dir[4096];
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *migrate;
 
@@ -84,7 +84,11 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	    number(get, "REGISTRY_HASH_THREADS", 1, 1, 64, &hash_threads, err, errlen) != 0 ||
 	    number(get, "REGISTRY_HASH_QUEUE", 16, 0, 10000, &hash_queue, err, errlen) != 0 ||
 	    number(get, "REGISTRY_REGISTRATIONS_PER_HOUR", 10, 1, 100000,
-	    &registrations, err, errlen) != 0)
+	    &registrations, err, errlen) != 0 ||
+	    number(get, "REGISTRY_PROPOSAL_LIMIT", 50UL << 20, 1024, 4096UL << 20,
+	    &proposal_limit, err, errlen) != 0 ||
+	    number(get, "REGISTRY_OPENING_WINDOW_SECONDS", 900, 10, 86400, &window, err,
+	    errlen) != 0)
 		return -1;
 	if (addr_list_parse(get("REGISTRY_TRUSTED_PROXIES"), &c->trusted_proxies,
 	    bad, sizeof(bad)) != 0) {
@@ -109,6 +113,13 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 		snprintf(upload_dir, sizeof(upload_dir), "%s/var/uploads", c->root);
 		c->upload_dir = upload_dir;
 	}
+	c->proposal_dir = text(get, "REGISTRY_PROPOSAL_DIR", NULL);
+	if (c->proposal_dir == NULL) {
+		snprintf(proposal_dir, sizeof(proposal_dir), "%s/var/proposals", c->root);
+		c->proposal_dir = proposal_dir;
+	}
+	c->proposal_limit = proposal_limit;
+	c->opening_window_seconds = (unsigned)window;
 	c->threads = (unsigned)threads;
 	c->body_limit = body;
 	c->upload_limit = upload;
@@ -168,6 +179,11 @@ config_usage(void)
 	    "                                  bytes [67108864]\n"
 	    "  REGISTRY_UPLOAD_DIR             folder for uploads in flight, made 0700\n"
 	    "                                  [REGISTRY_ROOT/var/uploads]\n"
+	    "  REGISTRY_PROPOSAL_DIR           sealed proposals, kept for good, made 0700\n"
+	    "                                  [REGISTRY_ROOT/var/proposals]\n"
+	    "  REGISTRY_PROPOSAL_LIMIT         largest sealed proposal in bytes [52428800]\n"
+	    "  REGISTRY_OPENING_WINDOW_SECONDS the k passphrases of an opening must all be\n"
+	    "                                  given within it [900]\n"
 	    "  REGISTRY_SIGNING_KEY_FILE       the service's Ed25519 key (receipts, manifests,\n"
 	    "                                  checkpoints); made 0600 when missing\n"
 	    "                                  [REGISTRY_ROOT/var/signing.key]\n"

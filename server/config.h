@@ -19,6 +19,11 @@ struct config {
 	size_t body_limit;           /* REGISTRY_BODY_LIMIT bytes, default 1 MiB */
 	size_t upload_limit;         /* REGISTRY_UPLOAD_LIMIT bytes, default 64 MiB */
 	const char *upload_dir;      /* REGISTRY_UPLOAD_DIR, default <root>/var/uploads */
+	const char *proposal_dir;    /* REGISTRY_PROPOSAL_DIR: sealed proposals, kept for good,
+	                              * default <root>/var/proposals */
+	size_t proposal_limit;       /* REGISTRY_PROPOSAL_LIMIT bytes, default 50 MiB */
+	unsigned opening_window_seconds; /* REGISTRY_OPENING_WINDOW_SECONDS: the k passphrases
+	                              * of an opening must come within it, default 900 */
 	size_t body_memory_limit;    /* REGISTRY_BODY_MEMORY_LIMIT: bodies in memory, all
 	                              * requests together, default 64 MiB */
 	unsigned body_min_rate;      /* REGISTRY_BODY_MIN_RATE bytes/s, default 1024 */

@@ -39,6 +39,8 @@ usage(void)
 	    "  routes     print the route table (--json: with roles, flags and bodies)\n"
 	    "  problems   print the problem codes (code, status, meaning)\n"
 	    "  statement NAME  print the SQL of a prepared statement (for the benchmark)\n"
+	    "  verify-receipt FILE --key VERIFIER_KEY\n"
+	    "             check a signed receipt or checkpoint with the public key only\n"
 	    "  version    print versions\n\n", stdout);
 	config_usage();
 }
@@ -86,28 +88,29 @@ dir_empty(const char *dir)
 	return empty;
 }
 
-/* The upload folder becomes the service user's: made if missing, handed
- * over if empty; a full folder of someone else's is left alone. */
+/* A folder of the service (uploads, proposals) becomes the service
+ * user's: made if missing, handed over if empty; a full folder of someone
+ * else's is left alone. */
 static int
-upload_dir_give(const struct passwd *pw)
+dir_give(const char *dir, const char *name, const struct passwd *pw)
 {
 	struct stat st;
 
-	if (mkdir(config.upload_dir, 0700) != 0 && errno != EEXIST)
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		goto fail;
-	if (lstat(config.upload_dir, &st) != 0)
+	if (lstat(dir, &st) != 0)
 		goto fail;
 	if (S_ISDIR(st.st_mode) && st.st_uid == pw->pw_uid)
 		return 0;
-	if (!S_ISDIR(st.st_mode) || !dir_empty(config.upload_dir)) {
-		fprintf(stderr, "registry: REGISTRY_UPLOAD_DIR=%s is not an empty folder or %s's\n",
-		    config.upload_dir, pw->pw_name);
+	if (!S_ISDIR(st.st_mode) || !dir_empty(dir)) {
+		fprintf(stderr, "registry: %s=%s is not an empty folder or %s's\n", name, dir,
+		    pw->pw_name);
 		return -1;
 	}
-	if (chown(config.upload_dir, pw->pw_uid, pw->pw_gid) == 0)
+	if (chown(dir, pw->pw_uid, pw->pw_gid) == 0)
 		return 0;
 fail:
-	fprintf(stderr, "registry: upload folder %s: %s\n", config.upload_dir, strerror(errno));
+	fprintf(stderr, "registry: %s %s: %s\n", name, dir, strerror(errno));
 	return -1;
 }
 
@@ -131,7 +134,8 @@ drop_root(void)
 		    config.run_as);
 		return -1;
 	}
-	if (upload_dir_give(pw) != 0)
+	if (dir_give(config.upload_dir, "REGISTRY_UPLOAD_DIR", pw) != 0 ||
+	    dir_give(config.proposal_dir, "REGISTRY_PROPOSAL_DIR", pw) != 0)
 		return -1;
 	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
 	    setuid(pw->pw_uid) != 0 || setuid(0) == 0) {
@@ -212,6 +216,8 @@ main(int argc, char **argv)
 		return cli_problems();
 	if (strcmp(cmd, "statement") == 0)
 		return cli_statement(argc - 1, argv + 1);
+	if (strcmp(cmd, "verify-receipt") == 0)
+		return cli_verify_receipt(argc - 1, argv + 1);
 	if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "user") != 0) {
 		usage();
 		return 2;

@@ -20,6 +20,8 @@ const struct route app_routes[] = {
 	{ "GET", "/readyz", api_readyz, 0, ROUTE_PUBLIC | ROUTE_NO_DB },
 	{ "GET", "/api/v1/openapi.yaml", api_openapi, 0, ROUTE_PUBLIC | ROUTE_NO_DB },
 	{ "GET", "/api/v1/keys", api_keys, 0, ROUTE_PUBLIC | ROUTE_NO_DB },
+	{ "POST", "/api/v1/receipts/verify", api_receipts_verify, 0, ROUTE_PUBLIC | ROUTE_NO_DB,
+	  &api_receipts_verify_body, 16384 },
 	/* A sign-in body is an email and a password: a few KiB at most. */
 	{ "POST", "/api/v1/auth/login", api_auth_login, 0, ROUTE_PUBLIC, &api_auth_login_body,
 	  4096 },
@@ -151,6 +153,24 @@ const struct route app_routes[] = {
 	  STAFF | ROLE_VENDOR, 0 },
 	{ "GET", "/api/v1/calls/:id/guidelines/downloads", api_guidelines_downloads,
 	  READERS | ROLE_OFFICER, 0 },
+	/* the call, part 2: committee, sealed proposals, opening */
+	{ "GET", "/api/v1/calls/:id/committee", api_committee_get, STAFF, 0 },
+	{ "PUT", "/api/v1/calls/:id/committee", api_committee_put, BUYERS, 0,
+	  &api_committee_put_body },
+	{ "PUT", "/api/v1/calls/:id/committee/passphrase", api_committee_passphrase, ROLE_OFFICER,
+	  0, &api_committee_passphrase_body, 4096 },
+	{ "GET", "/api/v1/calls/:id/proposals", api_proposals_own, ROLE_VENDOR, 0 },
+	{ "POST", "/api/v1/calls/:id/proposals", api_proposals_submit, ROLE_VENDOR,
+	  ROUTE_STREAM_BODY },
+	{ "POST", "/api/v1/calls/:id/proposals/withdraw", api_proposals_withdraw, ROLE_VENDOR, 0 },
+	{ "GET", "/api/v1/calls/:id/proposals/receipts", api_proposals_public, 0, ROUTE_PUBLIC },
+	{ "GET", "/api/v1/calls/:id/proposals/checkpoint", api_proposals_checkpoint, 0,
+	  ROUTE_PUBLIC },
+	{ "GET", "/api/v1/calls/:id/proposals/:submission_id/content", api_proposals_content,
+	  STAFF | ROLE_VENDOR, 0 },
+	{ "POST", "/api/v1/calls/:id/opening", api_opening_passphrase, ROLE_OFFICER, 0,
+	  &api_opening_passphrase_body, 4096 },
+	{ "GET", "/api/v1/calls/:id/opening", api_opening_get, STAFF, 0 },
 };
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "keys.h"
 
 #define CALL_FIELDS(req) \
 	{ "title_ko", FIELD_STRING, req, 1, 300, NULL }, \
@@ -196,7 +197,7 @@ api_calls_list(struct req *r)
 static void
 call_reply(struct req *r, int status, int64_t id)
 {
-	char at[32], location[64];
+	char at[32], location[64], fingerprint[65];
 	json_t *call = NULL;
 
 	if (db_calls_get(r->db, id, clock_now(at), calls_staff(r), &call) != 0) {
@@ -210,6 +211,10 @@ call_reply(struct req *r, int status, int64_t id)
 	if (status == 201) {
 		snprintf(location, sizeof(location), "/api/v1/calls/%lld", (long long)id);
 		reply_header(r, "Location", location);
+	}
+	if (keys_service() != NULL) {
+		note_key_fingerprint(keys_service(), fingerprint);
+		json_object_set_new(call, "receipt_key_fingerprint", json_string(fingerprint));
 	}
 	reply_etag(r, "call", (long long)id, json_integer_value(json_object_get(call, "version")));
 	reply_json(r, status, call);
@@ -307,6 +312,8 @@ publish_tx(struct db *db, void *arg)
 		    (long long)w->id, st.status);
 		return 1;
 	}
+	if ((rc = calls_opening_key_make(w->r, db, w->id, w->at)) != 0)
+		return rc;
 	return db_calls_publish(db, w->id, w->at);
 }
 

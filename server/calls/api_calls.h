@@ -37,6 +37,16 @@ int calls_pdf_or_reply(struct req *r, char **buf, size_t *len);
  * SHA-256 from column 1, as an attachment named name. Borrows res. */
 void calls_pdf_reply(struct req *r, const PGresult *res, const char *name);
 
+/* At publication, inside its transaction: makes the opening key when the
+ * call has a committee (api_committee.c). A transaction function's codes. */
+int calls_opening_key_make(struct req *r, struct db *db, int64_t id, const char *at);
+
+/* Inside a transaction, the call locked for update, after the deadline:
+ * the signed checkpoint of the frozen set, made the first time it is
+ * asked for (api_proposals.c). *out is new. A transaction function's codes. */
+int calls_checkpoint(struct req *r, struct db *db, int64_t call_id, const char *at,
+    json_t **out);
+
 /* The call id of the route, or -1 after a 404. */
 int calls_param_or_reply(struct req *r, int64_t *id);
 

@@ -17,6 +17,9 @@ extern const struct field_table api_applicants_suspend_body;
 extern const struct field_table api_attendees_create_body;
 extern const struct field_table api_letters_body;
 extern const struct field_table api_letters_withdraw_body;
+extern const struct field_table api_committee_put_body;
+extern const struct field_table api_committee_passphrase_body;
+extern const struct field_table api_opening_passphrase_body;
 
 void api_calls_list(struct req *r);
 void api_calls_create(struct req *r);
@@ -43,5 +46,16 @@ void api_guidelines_upload(struct req *r);
 void api_guidelines_versions(struct req *r);
 void api_guidelines_version_get(struct req *r);
 void api_guidelines_downloads(struct req *r);
+void api_committee_get(struct req *r);
+void api_committee_put(struct req *r);
+void api_committee_passphrase(struct req *r);
+void api_proposals_submit(struct req *r);
+void api_proposals_withdraw(struct req *r);
+void api_proposals_own(struct req *r);
+void api_proposals_public(struct req *r);
+void api_proposals_checkpoint(struct req *r);
+void api_opening_passphrase(struct req *r);
+void api_opening_get(struct req *r);
+void api_proposals_content(struct req *r);
 
 #endif

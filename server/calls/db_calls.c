@@ -24,6 +24,10 @@
 	" 'published_at', seoul_text(c.published_at)," \
 	" 'cancelled_at', seoul_text(c.cancelled_at)," \
 	" 'cancellation_reason', c.cancellation_reason," \
+	" 'opening_key', (SELECT json_build_object('public_key', encode(k.public_key, 'base64')," \
+	"    'threshold', k.threshold, 'members', k.members) FROM call_opening_keys k" \
+	"    WHERE k.call_id = c.id)," \
+	" 'opened_at', seoul_text(c.opened_at)," \
 	" 'version', c.version)::text" \
 	" FROM calls c JOIN organizations o ON o.id = c.organization_id"
 
@@ -36,7 +40,8 @@
 #define CALL_STATE \
 	"SELECT c.version, call_status(c, $2::timestamptz), seoul_text(c.briefing_at)," \
 	" seoul_text(c.loi_deadline), seoul_text(c.guidelines_release_at)," \
-	" c.briefing_capacity" \
+	" c.briefing_capacity, seoul_text(c.proposal_deadline), seoul_text(c.opening_at)," \
+	" $2::timestamptz >= c.opening_at" \
 	" FROM calls c WHERE c.id = $1 AND ($3::bool OR c.published_at IS NOT NULL)"
 
 const struct db_stmt db_calls_stmts[] = {
@@ -177,6 +182,10 @@ db_calls_lock(struct db *db, int64_t id, const char *at, bool exclusive, bool dr
 		snprintf(st->guidelines_release_at, sizeof(st->guidelines_release_at), "%s",
 		    PQgetvalue(res, 0, 4));
 		st->briefing_capacity = strtoll(PQgetvalue(res, 0, 5), NULL, 10);
+		snprintf(st->proposal_deadline, sizeof(st->proposal_deadline), "%s",
+		    PQgetvalue(res, 0, 6));
+		snprintf(st->opening_at, sizeof(st->opening_at), "%s", PQgetvalue(res, 0, 7));
+		st->opening_due = strcmp(PQgetvalue(res, 0, 8), "t") == 0;
 		rc = 0;
 	}
 	PQclear(res);

@@ -19,6 +19,9 @@ struct db_call_state {
 	char briefing_at[32];
 	char loi_deadline[32];
 	char guidelines_release_at[32];
+	char proposal_deadline[32];
+	char opening_at[32];
+	bool opening_due;        /* the clock is at or past opening_at */
 	int64_t briefing_capacity;
 	int64_t attendees;       /* registered for the briefing, counted after the lock */
 };

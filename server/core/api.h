@@ -47,6 +47,8 @@ void api_healthz(struct req *r);
 void api_readyz(struct req *r);
 void api_openapi(struct req *r);
 void api_keys(struct req *r);
+void api_receipts_verify(struct req *r);
+extern const struct field_table api_receipts_verify_body;
 void api_static(struct req *r);
 
 #endif

@@ -624,6 +624,10 @@ http_start(void)
 		    strerror(errno));
 		return -1;
 	}
+	if (stream_dir_prepare(config.proposal_dir) != 0) {
+		log_warn("proposal folder %s: %s\n", config.proposal_dir, strerror(errno));
+		return -1;
+	}
 	if (guard_start(config.header_timeout, config.connection_timeout, config.max_connections,
 	    config.max_connections / 10 > 0 ? config.max_connections / 10 : 1) != 0)
 		return -1;

@@ -219,7 +219,38 @@
 	X(CALL_APPLICANT_NOT_FOUND, "call.applicant_not_found", 404, \
 	    "no organisation that registered itself has this id") \
 	X(CALL_APPLICANT_STATE, "call.applicant_state", 409, \
-	    "the company is already suspended, or already active (suspended)")
+	    "the company is already suspended, or already active (suspended)") \
+	X(CALL_COMMITTEE_INCOMPLETE, "call.committee_incomplete", 409, \
+	    "a committee member has not set a passphrase yet (missing: their user ids)") \
+	X(CALL_NOT_COMMITTEE_MEMBER, "call.not_committee_member", 403, \
+	    "the caller is not on the call's opening committee") \
+	X(CALL_NO_OPENING_KEY, "call.no_opening_key", 409, \
+	    "the call was published without an opening committee: it takes no sealed proposals") \
+	X(CALL_PROPOSALS_NOT_OPEN, "call.proposals_not_open", 409, \
+	    "proposals are taken from opens_at to deadline (Seoul time; current_status)") \
+	X(CALL_PROPOSAL_NOT_ELIGIBLE, "call.proposal_not_eligible", 403, \
+	    "only an organisation whose letter of intent stood at the LOI deadline may submit " \
+	    "(reason: no_letter, late, withdrawn)") \
+	X(CALL_PROPOSAL_EMPTY, "call.proposal_empty", 422, \
+	    "the request carries no sealed proposal") \
+	X(CALL_PROPOSAL_TOO_LARGE, "call.proposal_too_large", 413, \
+	    "the sealed proposal is larger than the limit (limit_bytes)") \
+	X(CALL_PROPOSAL_NONE, "call.proposal_none", 409, \
+	    "the organisation has no current proposal to withdraw") \
+	X(CALL_PROPOSALS_NOT_FROZEN, "call.proposals_not_frozen", 409, \
+	    "the set of proposals is frozen at the deadline, not before (deadline)") \
+	X(CALL_OPENING_TOO_EARLY, "call.opening_too_early", 409, \
+	    "the proposals cannot be opened before the opening time (opening_at, Seoul time)") \
+	X(CALL_OPENING_WRONG_PASSPHRASE, "call.opening_wrong_passphrase", 403, \
+	    "the passphrase does not open the caller's share") \
+	X(CALL_ALREADY_OPENED, "call.already_opened", 409, \
+	    "the proposals of this call are opened already (opened_at)") \
+	X(CALL_OPENING_FAILED, "call.opening_failed", 409, \
+	    "the shares given do not make the call's opening key; nothing was decrypted") \
+	X(CALL_NOT_OPENED, "call.not_opened", 409, \
+	    "the proposals are not opened yet") \
+	X(CALL_PROPOSAL_NOT_FOUND, "call.proposal_not_found", 404, \
+	    "no proposal the caller may read has this id")
 
 struct problem_def {
 	const char *code;        /* "po.budget_exceeded" */

@@ -171,3 +171,89 @@ out:
 	close(fd);
 	return rc;
 }
+
+/* Syncs a file or folder by path. */
+static int
+sync_path(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Copies src into a new file at dst (O_EXCL, 0600), 64 KiB at a time. */
+static int
+copy_file(const char *src, const char *dst)
+{
+	char buf[65536];
+	ssize_t n = 0;
+	int in, out, rc = -1;
+
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+		close(in);
+		return -1;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			break;
+	if (n == 0)
+		rc = 0;
+	close(in);
+	if (close(out) != 0 || rc != 0) {
+		unlink(dst);
+		return -1;
+	}
+	return 0;
+}
+
+int
+stream_file_keep(const char *src, const char *dir, const char *name)
+{
+	char dst[1024];
+
+	if ((size_t)snprintf(dst, sizeof(dst), "%s/%s", dir, name) >= sizeof(dst)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (link(src, dst) != 0 && (errno != EXDEV || copy_file(src, dst) != 0))
+		return -1;
+	if (sync_path(dst, O_RDONLY) != 0 || sync_path(dir, O_RDONLY | O_DIRECTORY) != 0) {
+		unlink(dst);
+		return -1;
+	}
+	return 0;
+}
+
+int
+stream_file_write(const char *dir, const char *name, const void *buf, size_t len)
+{
+	char tmp[1024], dst[1024];
+	const char *p = buf;
+	ssize_t n;
+	bool ok;
+	int fd;
+
+	if ((size_t)snprintf(dst, sizeof(dst), "%s/%s", dir, name) >= sizeof(dst) ||
+	    (size_t)snprintf(tmp, sizeof(tmp), "%s/" SINK_PREFIX "XXXXXX", dir) >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
+		return -1;
+	while (len > 0 && (n = write(fd, p, len)) > 0) {
+		p += n;
+		len -= (size_t)n;
+	}
+	ok = len == 0 && fsync(fd) == 0;
+	if (close(fd) != 0 || !ok || rename(tmp, dst) != 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return sync_path(dir, O_RDONLY | O_DIRECTORY);
+}

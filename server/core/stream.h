@@ -45,6 +45,17 @@ int stream_file_lines(const char *path, uint64_t max, uint64_t *lines);
  * (caller frees). 0 or -1 with errno. */
 int stream_file_read(const char *path, size_t size, char **out);
 
+/* Keeps the finished upload at src for good as dir/name (0600): a hard
+ * link when both are on one file system, a copy otherwise; the file and
+ * the folder are synced before it returns, so that a record committed
+ * afterwards never names a file a crash lost. An existing dir/name is
+ * refused (EEXIST). 0 or -1 with errno. */
+int stream_file_keep(const char *src, const char *dir, const char *name);
+
+/* Writes len bytes as dir/name (0600) through a temporary name, synced;
+ * an existing file of that name is replaced. 0 or -1 with errno. */
+int stream_file_write(const char *dir, const char *name, const void *buf, size_t len);
+
 /* A reply produced piece by piece: read() writes up to max bytes into
  * buf and returns how many, 0 at the end, or -1 when the reply cannot go
  * on (the client then sees the connection cut, since the status line has

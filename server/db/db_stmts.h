@@ -26,6 +26,7 @@ extern const struct db_stmt db_calls_stmts[];
 extern const struct db_stmt db_applicants_stmts[];
 extern const struct db_stmt db_letters_stmts[];
 extern const struct db_stmt db_guidelines_stmts[];
+extern const struct db_stmt db_proposals_stmts[];
 
 #define DB_STMT_TABLES \
 	db_sessions_stmts, db_organizations_stmts, db_users_stmts, \
@@ -36,6 +37,7 @@ extern const struct db_stmt db_guidelines_stmts[];
 	/* sites and allocations */ \
 	, db_sites_stmts, db_allocations_stmts \
 	/* calls */ \
-	, db_calls_stmts, db_applicants_stmts, db_letters_stmts, db_guidelines_stmts
+	, db_calls_stmts, db_applicants_stmts, db_letters_stmts, db_guidelines_stmts, \
+	db_proposals_stmts
 
 #endif
