@@ -128,10 +128,10 @@ api_committee_get(struct req *r)
 
 	if (calls_param_or_reply(r, &id) != 0)
 		return;
-	if (db_calls_lock(r->db, id, clock_now(at), false, true, &st) == 1)
-		reply_problem(r, PROBLEM_CALL_NOT_FOUND, "call %lld not found", (long long)id);
-	else
+	if (calls_state_or_reply(r, r->db, id, clock_now(at), false, &st) == 0)
 		committee_reply(r, id);
+	else if (r->status == 0)
+		api_db_error(r);
 }
 
 static int
