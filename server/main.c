@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "auth/auth.h"
+#include "auth/totp.h"
 #include "cli.h"
 #include "config.h"
 #include "core/http.h"
@@ -160,6 +161,12 @@ serve(void)
 	/* Only the API takes new passwords: migrate and the CLI do without. */
 	snprintf(path, sizeof(path), "%s/data/common-passwords.txt", config.root);
 	if (auth_password_list_load(path) != 0)
+		return 1;
+	/* Read while still root, if started as root: the key stays the
+	 * starting user's file. */
+	snprintf(path, sizeof(path), "%s/var", config.root);
+	(void)mkdir(path, 0755);
+	if (auth_totp_key_load(config.totp_key_file) != 0)
 		return 1;
 	if (config.migrate_on_start ? migrate(&serving) != 0 :
 	    (serving = serving_conninfo(config.database_url, config.serve_database_url,

@@ -54,6 +54,12 @@ admit_or_reply(struct req *r)
 		    "a browser write needs an Origin header matching this server");
 		return -1;
 	}
+	if (r->session.enrol_only && !(route->flags & ROUTE_ENROL)) {
+		reply_problem(r, PROBLEM_AUTH_SECOND_FACTOR_ENROLMENT_REQUIRED,
+		    "your role requires a second factor: enrol one at "
+		    "/api/v1/auth/second-factor/totp first");
+		return -1;
+	}
 	if (route->roles && !api_has_role(r, route->roles)) {
 		reply_problem(r, PROBLEM_AUTH_FORBIDDEN_ROLE,
 		    "your roles do not allow %s %s", r->method, route->pattern);
