@@ -3,13 +3,9 @@
 #include "auth/totp.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <liboath/oath.h>
 #include <sodium.h>
 
@@ -17,65 +13,30 @@
 
 static unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
 
-/* Writes a new random key to path without ever leaving a half-written
- * file there: it is written aside and linked into place, so that servers
- * starting together all read the one that won. */
-static int
-key_create(const char *path)
+int
+auth_totp_key_new(char *line, size_t size, void *arg)
 {
-	char tmp[4200], hex[2 * sizeof(key) + 2];
 	unsigned char k[sizeof(key)];
-	int fd, rc = -1;
 
-	snprintf(tmp, sizeof(tmp), "%s.%ld.new", path, (long)getpid());
+	(void)arg;
+	if (size < 2 * sizeof(key) + 2)
+		return -1;
 	randombytes_buf(k, sizeof(k));
-	sodium_bin2hex(hex, sizeof(hex), k, sizeof(k));
+	sodium_bin2hex(line, size, k, sizeof(k));
 	sodium_memzero(k, sizeof(k));
-	hex[2 * sizeof(key)] = '\n';
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
-		goto out;
-	if (write(fd, hex, 2 * sizeof(key) + 1) == (ssize_t)(2 * sizeof(key) + 1) &&
-	    fsync(fd) == 0 && (link(tmp, path) == 0 || errno == EEXIST))
-		rc = 0;
-	close(fd);
-	unlink(tmp);
-out:
-	sodium_memzero(hex, sizeof(hex));
-	return rc;
+	return 0;
 }
 
 int
-auth_totp_key_load(const char *path)
+auth_totp_key_set(const char *hex)
 {
-	char hex[2 * sizeof(key) + 8];
-	struct stat st;
-	size_t len, n = 0;
-	int fd;
+	size_t n = 0;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 && errno == ENOENT &&
-	    key_create(path) == 0)
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		fprintf(stderr, "registry: REGISTRY_TOTP_KEY_FILE=%s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) != 0) {
-		fprintf(stderr, "registry: REGISTRY_TOTP_KEY_FILE=%s must be a file only its owner "
-		    "can read (chmod 600)\n", path);
-		close(fd);
-		return -1;
-	}
-	len = (size_t)read(fd, hex, sizeof(hex) - 1);
-	close(fd);
-	if (len != (size_t)-1)
-		hex[len] = '\0';
-	if (len == (size_t)-1 || sodium_hex2bin(key, sizeof(key), hex, len, "\n", &n, NULL) != 0 ||
+	if (sodium_hex2bin(key, sizeof(key), hex, strlen(hex), "\n", &n, NULL) != 0 ||
 	    n != sizeof(key)) {
-		fprintf(stderr, "registry: REGISTRY_TOTP_KEY_FILE=%s must hold 64 hex digits\n", path);
-		sodium_memzero(hex, sizeof(hex));
+		sodium_memzero(key, sizeof(key));
 		return -1;
 	}
-	sodium_memzero(hex, sizeof(hex));
 	return 0;
 }
 

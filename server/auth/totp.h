@@ -10,6 +10,7 @@
 #define REGISTRY_AUTH_TOTP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -21,10 +22,12 @@
 #define RECOVERY_CODES 10
 #define RECOVERY_CODE_LEN 19      /* "abcd-efgh-ijkl-mnop": 16 base32 letters */
 
-/* Reads the server's key (64 hex digits) from path, creating the file
- * (0600, a new random key) when it is missing. 0, or -1 with a message
- * on stderr. Serve calls it once, before dropping root. */
-int auth_totp_key_load(const char *path);
+/* Writes a new key, 64 hex digits, into line (for a key file). 0 or -1. */
+int auth_totp_key_new(char *line, size_t size, void *arg);
+
+/* Takes the key from the text of its file (64 hex digits and maybe a
+ * newline). 0, or -1 when it is not one. Serve calls it once, at start. */
+int auth_totp_key_set(const char *hex);
 
 /* A new secret for user_id: its base32 for the person, and its box as a
  * bytea parameter ("\\x..."). 0 or -1. */

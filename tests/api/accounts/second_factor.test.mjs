@@ -327,5 +327,5 @@ test('the key sealing the secrets is made once, readable by its owner only; a ke
   assert.equal(readFileSync(keyFile, 'utf8'), key);
   chmodSync(keyFile, 0o644);
   await assert.rejects(startServer({ db: srv.db, env: { REGISTRY_TOTP_KEY_FILE: keyFile } }),
-    /REGISTRY_TOTP_KEY_FILE=.* must be a file only its owner can read/);
+    /TOTP key .* must be a file only its owner can read/);
 });
