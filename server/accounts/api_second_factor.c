@@ -166,6 +166,7 @@ api_sf_start(struct req *r)
 		    "&digits=6&period=%d", issuer, label, secret, issuer, TOTP_STEP_SECONDS);
 		reply_json_steal(r, 201, json_pack("{s:s, s:s, s:s}", "totp", "pending",
 		    "secret", secret, "otpauth_uri", uri));
+		r->reply_secret = true;
 	}
 	sodium_memzero(secret, sizeof(secret));
 	sodium_memzero(uri, sizeof(uri));
@@ -251,9 +252,11 @@ write_finish(struct req *r, struct sf_write *w)
 	auth_cache_flush();      /* a session that could only enrol may do more now */
 	if (w->remove)
 		reply_state(r, w->user_id);
-	else
+	else {
 		reply_json_steal(r, 200, json_pack("{s:s, s:O}", "totp", "active",
 		    "recovery_codes", w->codes));
+		r->reply_secret = true;
+	}
 }
 
 /* Reads the body's proof into w, with the attempt counted first. 0 when

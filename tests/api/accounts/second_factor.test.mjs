@@ -78,9 +78,12 @@ test('enrolment: the secret is shown once, only a current code activates it, ten
   setClock(T0);
   const none = await api(srv.base, 'GET', '/api/v1/auth/second-factor', { token });
   assert.deepEqual(none.body, { totp: 'none', recovery_codes_left: 0, required: false });
-  const start = await api(srv.base, 'POST', '/api/v1/auth/second-factor/totp', { token });
+  const start = await api(srv.base, 'POST', '/api/v1/auth/second-factor/totp',
+    { token, headers: { 'idempotency-key': 'enrol-1' } });
   assert.equal(start.status, 201);
   assert.match(start.body.secret, /^[A-Z2-7]{32}$/);
+  // A secret shown once is not kept for a replay: the key is let go.
+  assert.deepEqual(sql(srv.db, `SELECT count(*) FROM idempotency_keys WHERE user_id = ${user.id}`), ['0']);
   assert.equal(start.body.otpauth_uri, `otpauth://totp/National%20GPU%20Registry:enrol%40msit.go.kr?secret=${start.body.secret}` +
     '&issuer=National%20GPU%20Registry&algorithm=SHA1&digits=6&period=30');
   const pending = await api(srv.base, 'GET', '/api/v1/auth/second-factor', { token });
@@ -94,9 +97,10 @@ test('enrolment: the secret is shown once, only a current code activates it, ten
   assert.equal(far.status, 422);
   assert.equal(far.body.code, 'second_factor.code_invalid');
   const ok = await api(srv.base, 'POST', '/api/v1/auth/second-factor/totp/confirm',
-    { token, body: { totp: totp(start.body.secret, T0) } });
+    { token, body: { totp: totp(start.body.secret, T0) }, headers: { 'idempotency-key': 'confirm-1' } });
   assert.equal(ok.status, 200, JSON.stringify(ok.body));
   assert.equal(ok.body.totp, 'active');
+  assert.deepEqual(sql(srv.db, `SELECT count(*) FROM idempotency_keys WHERE user_id = ${user.id}`), ['0']);
   assert.equal(ok.body.recovery_codes.length, 10);
   assert.equal(new Set(ok.body.recovery_codes).size, 10);
   for (const c of ok.body.recovery_codes) assert.match(c, /^[a-z2-7]{4}(-[a-z2-7]{4}){3}$/);
