@@ -108,6 +108,19 @@ cli_bootstrap_admin(void)
 	return 0;
 }
 
+/* Why the API would refuse password as a new one (auth/password_list.c),
+ * with the same list, or NULL. */
+static const char *
+common_password(const char *password)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/data/common-passwords.txt", config.root);
+	if (auth_password_list_load(path) != 0)
+		return "cannot be checked: the list of common passwords is missing";
+	return auth_password_weakness(password);
+}
+
 static void
 user_add_usage(void)
 {
@@ -134,6 +147,7 @@ cli_user_add(int argc, char **argv)
 	const char *email = NULL, *name = NULL, *org = NULL, *kind = NULL;
 	const char *env = getenv("REGISTRY_USER_PASSWORD");
 	char roles[64] = "{", password[1025];
+	const char *why;
 	size_t len = 1;
 	int c;
 
@@ -159,8 +173,12 @@ cli_user_add(int argc, char **argv)
 		return 2;
 	}
 	snprintf(roles + len, sizeof(roles) - len, "}");
-	if (env != NULL && strlen(env) < 12) {
-		fprintf(stderr, "registry: REGISTRY_USER_PASSWORD needs at least 12 characters\n");
+	if (env != NULL && (strlen(env) < 12 || strlen(env) > 1024)) {
+		fprintf(stderr, "registry: REGISTRY_USER_PASSWORD needs 12 to 1024 characters\n");
+		return 2;
+	}
+	if (env != NULL && (why = common_password(env)) != NULL) {
+		fprintf(stderr, "registry: REGISTRY_USER_PASSWORD %s\n", why);
 		return 2;
 	}
 	if (env != NULL)
@@ -259,7 +277,7 @@ route_json(const struct route *rt)
 		const char *name;
 	} flags[] = {
 		{ ROUTE_PUBLIC, "public" }, { ROUTE_STREAM_BODY, "stream_body" },
-		{ ROUTE_NO_DB, "no_db" },
+		{ ROUTE_NO_DB, "no_db" }, { ROUTE_ENROL, "enrol" },
 	};
 	char path[256];
 	json_t *roles = json_array(), *fl = json_array(), *body = json_null();

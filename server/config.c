@@ -51,6 +51,7 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	char bad[64];
 	unsigned long registrations, proposal_limit, window;
 	static char upload_dir[4096], signing_key_file[4096], proposal_dir[4096];
+	static char totp_key_file[4096];
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *migrate;
 
@@ -120,6 +121,11 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	}
 	c->proposal_limit = proposal_limit;
 	c->opening_window_seconds = (unsigned)window;
+	c->totp_key_file = text(get, "REGISTRY_TOTP_KEY_FILE", NULL);
+	if (c->totp_key_file == NULL) {
+		snprintf(totp_key_file, sizeof(totp_key_file), "%s/var/totp.key", c->root);
+		c->totp_key_file = totp_key_file;
+	}
 	c->threads = (unsigned)threads;
 	c->body_limit = body;
 	c->upload_limit = upload;
@@ -220,6 +226,10 @@ config_usage(void)
 	    "  REGISTRY_HASH_QUEUE             sign-ins waiting for them; past it 429 [16]\n"
 	    "  REGISTRY_REGISTRATIONS_PER_HOUR companies that may register from one\n"
 	    "                                  address in an hour [10]\n"
+	    "  REGISTRY_TOTP_KEY_FILE          the key sealing second-factor secrets in the\n"
+	    "                                  database: 64 hex digits, mode 0600; made\n"
+	    "                                  when missing; keep it out of database\n"
+	    "                                  backups [REGISTRY_ROOT/var/totp.key]\n"
 	    "  REGISTRY_TEST_CLOCK_FILE        tests only: a file holding Unix seconds\n"
 	    "                                  that the deadlines of calls are judged by\n"
 	    "                                  [unset: the real clock]\n"

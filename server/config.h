@@ -44,6 +44,8 @@ struct config {
 	unsigned hash_threads;       /* REGISTRY_HASH_THREADS, default 1 */
 	unsigned hash_queue;         /* REGISTRY_HASH_QUEUE, default 16 */
 	unsigned registrations_per_hour; /* REGISTRY_REGISTRATIONS_PER_HOUR per address, 10 */
+	const char *totp_key_file;   /* REGISTRY_TOTP_KEY_FILE: seals second-factor secrets,
+	                              * default <root>/var/totp.key, made when missing */
 	const char *test_clock_file; /* REGISTRY_TEST_CLOCK_FILE: tests only; see core/clock.h */
 	bool migrate_on_start;       /* REGISTRY_MIGRATE_ON_START, default true */
 	const char *admin_password;  /* REGISTRY_ADMIN_PASSWORD, first start only */

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,86 +12,42 @@
 static struct note_key service_key;
 static int loaded;
 
-/* Makes a new key and writes it under a temporary name first, so another
- * process starting at the same time never reads half a file: link() puts
- * it in place only if nothing is there yet. */
+/* Writes line (a new secret) to path under a temporary name first, so
+ * another process starting at the same time never reads half a file:
+ * link() puts it in place only if nothing is there yet. */
 static int
-key_make(const char *path, const char *name)
+file_make(const char *path, const char *what, char *line, size_t size)
 {
-	unsigned char seed[crypto_sign_SEEDBYTES];
-	char line[256], tmp[4200];
-	struct note_key key;
-	int fd = -1, rc = -1;
-	size_t n;
+	char tmp[4200];
+	int fd, rc = -1;
+	size_t n = strlen(line);
 
-	randombytes_buf(seed, sizeof(seed));
-	if (note_key_from_seed(&key, name, seed) != 0 ||
-	    note_key_format_private(&key, line, sizeof(line)) != 0) {
-		fprintf(stderr, "registry: REGISTRY_SIGNING_KEY_NAME=%s: expected 1 to %d "
-		    "printable characters without spaces or '+'\n", name, NOTE_NAME_MAX);
-		goto out;
-	}
+	if (n + 1 >= size)
+		return -1;
 	snprintf(tmp, sizeof(tmp), "%s.%ld.new", path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	n = strlen(line);
 	line[n++] = '\n';
-	if (fd < 0 || write(fd, line, n) != (ssize_t)n || fsync(fd) != 0) {
+	if (fd < 0 || write(fd, line, n) != (ssize_t)n || fsync(fd) != 0)
 		fprintf(stderr, "registry: writing %s: %s\n", tmp, strerror(errno));
-		goto out;
-	}
-	if (link(tmp, path) != 0 && errno != EEXIST) {
-		fprintf(stderr, "registry: signing key %s: %s\n", path, strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
+	else if (link(tmp, path) != 0 && errno != EEXIST)
+		fprintf(stderr, "registry: %s %s: %s\n", what, path, strerror(errno));
+	else
+		rc = 0;
 	if (fd >= 0) {
 		close(fd);
 		unlink(tmp);
 	}
-	sodium_memzero(seed, sizeof(seed));
-	sodium_memzero(line, sizeof(line));
-	note_key_wipe(&key);
-	return rc;
-}
-
-static int
-key_read(const char *path)
-{
-	char line[256];
-	struct stat st;
-	ssize_t n = -1;
-	int fd, rc = -1;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		fprintf(stderr, "registry: signing key %s: %s\n", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || (st.st_mode & 077) != 0) {
-		fprintf(stderr, "registry: signing key %s must be a file only its owner can "
-		    "read (chmod 600)\n", path);
-		goto out;
-	}
-	n = read(fd, line, sizeof(line) - 1);
-	if (n <= 0 || note_key_parse_private(&service_key, (line[n] = '\0', line)) != 0) {
-		fprintf(stderr, "registry: signing key %s: not a PRIVATE+KEY line\n", path);
-		goto out;
-	}
-	loaded = 1;
-	rc = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	sodium_memzero(line, sizeof(line));
 	return rc;
 }
 
 int
-keys_load(const char *path, const char *name)
+keys_file_load(const char *path, const char *what, int (*make)(char *line, size_t size, void *arg),
+    void *arg, char *line, size_t size)
 {
-	char dir[4096];
-	char *slash;
+	char dir[4096], *slash;
+	struct stat st;
+	ssize_t n = -1;
+	int fd = -1, rc = -1;
 
 	/* The default lives in REGISTRY_ROOT/var, which a fresh checkout lacks. */
 	snprintf(dir, sizeof(dir), "%s", path);
@@ -101,9 +58,69 @@ keys_load(const char *path, const char *name)
 			return -1;
 		}
 	}
-	if (access(path, F_OK) != 0 && errno == ENOENT && key_make(path, name) != 0)
+	if (access(path, F_OK) != 0 && errno == ENOENT &&
+	    (make(line, size, arg) != 0 || file_make(path, what, line, size) != 0))
+		goto out;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		fprintf(stderr, "registry: %s %s: %s\n", what, path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 077) != 0) {
+		fprintf(stderr, "registry: %s %s must be a file only its owner can "
+		    "read (chmod 600)\n", what, path);
+		goto out;
+	}
+	if ((n = read(fd, line, size - 1)) <= 0) {
+		fprintf(stderr, "registry: %s %s is empty\n", what, path);
+		goto out;
+	}
+	line[n] = '\0';
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rc != 0)
+		sodium_memzero(line, size);
+	return rc;
+}
+
+/* A new key named arg, as its PRIVATE+KEY line. */
+static int
+key_make(char *line, size_t size, void *arg)
+{
+	unsigned char seed[crypto_sign_SEEDBYTES];
+	const char *name = arg;
+	struct note_key key;
+	int rc = 0;
+
+	randombytes_buf(seed, sizeof(seed));
+	if (note_key_from_seed(&key, name, seed) != 0 ||
+	    note_key_format_private(&key, line, size) != 0) {
+		fprintf(stderr, "registry: REGISTRY_SIGNING_KEY_NAME=%s: expected 1 to %d "
+		    "printable characters without spaces or '+'\n", name, NOTE_NAME_MAX);
+		rc = -1;
+	}
+	sodium_memzero(seed, sizeof(seed));
+	note_key_wipe(&key);
+	return rc;
+}
+
+int
+keys_load(const char *path, const char *name)
+{
+	char line[256];
+	int rc = -1;
+
+	if (keys_file_load(path, "signing key", key_make, (void *)(uintptr_t)name, line,
+	    sizeof(line)) != 0)
 		return -1;
-	return key_read(path);
+	if (note_key_parse_private(&service_key, line) != 0)
+		fprintf(stderr, "registry: signing key %s: not a PRIVATE+KEY line\n", path);
+	else
+		loaded = 1, rc = 0;
+	sodium_memzero(line, sizeof(line));
+	return rc;
 }
 
 const struct note_key *

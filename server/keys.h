@@ -15,6 +15,14 @@
  * a message on stderr. */
 int keys_load(const char *path, const char *name);
 
+/* A secret file of the service, by the same rules: read into line (at
+ * most size - 1 bytes, NUL-terminated), after make(line, size, arg) wrote
+ * a new secret into line and it was put in place (0600), when the file
+ * was missing. what names it in messages. 0, or -1 with a message on
+ * stderr (line wiped). */
+int keys_file_load(const char *path, const char *what,
+    int (*make)(char *line, size_t size, void *arg), void *arg, char *line, size_t size);
+
 /* The service's key: valid after keys_load() succeeded, NULL before. */
 const struct note_key *keys_service(void);
 

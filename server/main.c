@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "auth/auth.h"
+#include "auth/totp.h"
 #include "cli.h"
 #include "config.h"
 #include "core/http.h"
@@ -150,6 +151,22 @@ drop_root(void)
 	return 0;
 }
 
+/* The key sealing second-factor secrets (auth/totp.h), read like the
+ * signing key: made when missing, refused when others can read it. */
+static int
+totp_key_load(void)
+{
+	char line[80];
+	int rc = keys_file_load(config.totp_key_file, "TOTP key", auth_totp_key_new, NULL, line,
+	    sizeof(line));
+
+	if (rc == 0 && (rc = auth_totp_key_set(line)) != 0)
+		fprintf(stderr, "registry: TOTP key %s: expected 64 hex digits\n",
+		    config.totp_key_file);
+	sodium_memzero(line, sizeof(line));
+	return rc;
+}
+
 /* Serves until SIGINT or SIGTERM, then lets requests under way finish.
  * Every connection of the workers and of the first start is the serving
  * role's; the owner's is used for migrating only. */
@@ -174,7 +191,8 @@ serve(void)
 	config.serve_database_url = serving;
 	/* The key is read while still root, so its file can stay root's. */
 	if (cli_bootstrap_admin() != 0 ||
-	    keys_load(config.signing_key_file, config.signing_key_name) != 0 || drop_root() != 0)
+	    keys_load(config.signing_key_file, config.signing_key_name) != 0 ||
+	    totp_key_load() != 0 || drop_root() != 0)
 		return 1;
 	/* Blocked before MHD starts its threads, so they inherit the mask and
 	 * only sigwait() below sees these signals. */

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "core/defer.h"
 #include "auth/db_sessions.h"
+#include "accounts/api_second_factor.h"
 #include "accounts/db_users.h"
 
 /* Seconds between sign-ins of an account under attack from an address it
@@ -19,6 +20,8 @@
 static const struct field_spec login_fields[] = {
 	{ "email", FIELD_STRING, true, 1, 254, NULL },
 	{ "password", FIELD_STRING, true, 1, 1024, NULL },
+	{ "totp", FIELD_STRING, false, 1, 16, NULL },
+	{ "recovery_code", FIELD_STRING, false, 1, 64, NULL },
 };
 
 const struct field_table api_auth_login_body = FIELD_TABLE(login_fields);
@@ -31,6 +34,11 @@ struct login {
 	bool ok;                 /* the password is right: set in the pool */
 	int64_t attempt_id;
 	char *password;          /* owned; wiped when freed */
+	char totp[17];           /* the second factor, as sent ("" none) */
+	char recovery_code[65];
+	struct sf_proof proof;   /* checked, to be used in the transaction */
+	bool has_proof;
+	struct req *r;
 	char hash_hex[67];
 	json_t *expires_at;      /* owned */
 };
@@ -40,12 +48,9 @@ login_free(struct login *l)
 {
 	if (l == NULL)
 		return;
-	if (l->password != NULL) {
-		sodium_memzero(l->password, strlen(l->password));
-		free(l->password);
-	}
-	sodium_memzero(l->account.password_hash, sizeof(l->account.password_hash));
+	auth_secret_free(l->password);
 	json_decref(l->expires_at);
+	sodium_memzero(l, sizeof(*l));
 	free(l);
 }
 
@@ -53,7 +58,17 @@ static int
 login_tx(struct db *db, void *arg)
 {
 	struct login *l = arg;
+	int used;
 
+	if (l->has_proof) {
+		if ((used = api_sf_proof_use(db, l->account.user_id, &l->proof)) < 0)
+			return -1;
+		if (used == 0) {         /* replayed: it stays a failed sign-in */
+			reply_problem(l->r, PROBLEM_AUTH_SECOND_FACTOR_INVALID,
+			    "the code was used already; wait for the next one");
+			return 1;
+		}
+	}
 	if (db_session_attempt_succeeded(db, l->attempt_id, l->account.user_id) != 0)
 		return -1;
 	return db_session_create(db, l->hash_hex, l->account.user_id, config.session_hours,
@@ -64,8 +79,8 @@ login_tx(struct db *db, void *arg)
  * 429: too many failures for this account from this address, from this
  * address, or for this account from addresses it never signed in from
  * (sql/0008_signin.sql). */
-static int
-attempt_or_reply(struct req *r, const char *email, struct login *l)
+int
+api_auth_attempt_or_reply(struct req *r, const char *email, int64_t *attempt_id)
 {
 	const struct login_limits lim = {
 		.pair = config.login_max_failures,
@@ -81,7 +96,7 @@ attempt_or_reply(struct req *r, const char *email, struct login *l)
 		return -1;
 	}
 	if (a.id > 0) {
-		l->attempt_id = a.id;
+		*attempt_id = a.id;
 		return 0;
 	}
 	reply_problem_with(r, PROBLEM_AUTH_THROTTLED, json_pack("{s:I}", "retry_after_s",
@@ -116,6 +131,42 @@ session_cookie(struct req *r, const char *token, unsigned max_age)
 	reply_header(r, "Set-Cookie", cookie);
 }
 
+/* A right password of an account with an active second factor needs a
+ * code too: none is a 401 that counts as no failure (the person is asked
+ * for it), a wrong one stays a failed sign-in. 0 when the sign-in may go
+ * on (l->proof to be used in its transaction); -1 replied. */
+static int
+second_factor_or_reply(struct req *r, struct login *l)
+{
+	struct sf_state s;
+	int rc;
+
+	if ((rc = db_sf_state(r->db, l->account.user_id, &s)) < 0) {
+		api_db_error(r);
+		return -1;
+	}
+	if (rc == 0 || !s.active)
+		return 0;
+	rc = api_sf_proof_check(&s, l->account.user_id, l->totp[0] ? l->totp : NULL,
+	    l->recovery_code[0] ? l->recovery_code : NULL, &l->proof);
+	sodium_memzero(&s, sizeof(s));
+	if (rc == 0) {
+		if (db_session_attempt_forget(r->db, l->attempt_id) != 0)
+			api_db_error(r);
+		else
+			reply_problem(r, PROBLEM_AUTH_SECOND_FACTOR_REQUIRED, "this account has a "
+			    "second factor: send the current code as totp, or a recovery_code");
+		return -1;
+	}
+	if (rc < 0) {
+		reply_problem(r, PROBLEM_AUTH_SECOND_FACTOR_INVALID,
+		    "the code is wrong or out of time");
+		return -1;
+	}
+	l->has_proof = true;
+	return 0;
+}
+
 /* Back on the request's thread: a wrong password leaves its attempt
  * counted; a right one opens a session. Frees l. */
 static void
@@ -131,6 +182,8 @@ login_finish(struct req *r, void *arg)
 		    "wrong email or password, or the account is deactivated");
 		goto out;
 	}
+	if (second_factor_or_reply(r, l) != 0)
+		goto out;
 	auth_token_new(token, hash);
 	auth_token_hash_hex(token, l->hash_hex);
 	/* The new session's event names its owner as the actor. */
@@ -160,12 +213,12 @@ api_auth_login(struct req *r)
 {
 	struct login *l = NULL;
 	json_t *body;
-	const char *email, *password;
+	const char *email, *password, *v;
 	int found;
 
 	if ((body = validate_body_or_reply(r)) == NULL)
 		return;
-	if (validate_fields_or_reply(r, body, login_fields, 2, false) != 0)
+	if (validate_fields_or_reply(r, body, login_fields, NFIELDS(login_fields), false) != 0)
 		goto out;
 	email = json_string_value(json_object_get(body, "email"));
 	password = json_string_value(json_object_get(body, "password"));
@@ -174,11 +227,16 @@ api_auth_login(struct req *r)
 		reply_header(r, "Retry-After", "5");
 		goto out;
 	}
+	l->r = r;
+	if ((v = json_string_value(json_object_get(body, "totp"))) != NULL)
+		snprintf(l->totp, sizeof(l->totp), "%s", v);
+	if ((v = json_string_value(json_object_get(body, "recovery_code"))) != NULL)
+		snprintf(l->recovery_code, sizeof(l->recovery_code), "%s", v);
 	/* A place in the pool first: a refusal for lack of room costs no
 	 * round trip and counts as no failed sign-in. */
 	if (req_defer_or_reply(r, PROBLEM_AUTH_BUSY, login_verify, login_finish, l) != 0)
 		goto out;
-	if (attempt_or_reply(r, email, l) != 0 ||
+	if (api_auth_attempt_or_reply(r, email, &l->attempt_id) != 0 ||
 	    (found = db_session_account(r->db, email, &l->account)) < 0) {
 		if (r->status == 0)
 			api_db_error(r);

@@ -9,10 +9,12 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 #include <sodium.h>
+#include <liboath/oath.h>
 
 #include "config.h"
 #include "db/db.h"
@@ -40,7 +42,7 @@ auth_init(void)
 	unsigned char pw[16];
 	char hex[33];
 
-	if (sodium_init() < 0)
+	if (sodium_init() < 0 || oath_init() != OATH_OK)
 		return -1;
 	randombytes_buf(pw, sizeof(pw));
 	sodium_bin2hex(hex, sizeof(hex), pw, sizeof(pw));
@@ -60,6 +62,15 @@ bool
 auth_password_verify(const char *hash, const char *password)
 {
 	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+void
+auth_secret_free(char *secret)
+{
+	if (secret == NULL)
+		return;
+	sodium_memzero(secret, strlen(secret));
+	free(secret);
 }
 
 void

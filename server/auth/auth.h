@@ -19,6 +19,8 @@ int auth_init(void);
 /* argon2id hash of password into out (crypto_pwhash_STRBYTES). */
 int auth_password_hash(const char *password, char *out, size_t outlen);
 bool auth_password_verify(const char *hash, const char *password);
+/* Wipes a secret string (a password as sent) and frees it; NULL is fine. */
+void auth_secret_free(char *secret);
 /* Spends the time of a verification, so an unknown email takes as long
  * as a wrong password. */
 void auth_password_burn(const char *password);

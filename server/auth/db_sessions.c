@@ -8,7 +8,11 @@
 const struct db_stmt db_sessions_stmts[] = {
 	{ "session_lookup",
 	  "SELECT s.id AS session_id, u.id AS user_id, u.organization_id AS org_id,"
-	  "       u.roles::text AS roles"
+	  "       u.roles::text AS roles,"
+	  "       EXISTS (SELECT 1 FROM second_factor_roles p WHERE p.role = ANY (u.roles))"
+	  "       AND NOT EXISTS (SELECT 1 FROM user_totp t"
+	  "                        WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)"
+	  "         AS enrol_only"
 	  "  FROM sessions s JOIN users u ON u.id = s.user_id"
 	  "  JOIN organizations o ON o.id = u.organization_id"
 	  " WHERE s.token_hash = $1::bytea AND s.revoked_at IS NULL"
@@ -25,6 +29,8 @@ const struct db_stmt db_sessions_stmts[] = {
 	  6 },
 	{ "session_attempt_succeeded",
 	  "SELECT login_attempt_succeeded($1, $2)", 2 },
+	{ "session_attempt_forget",
+	  "DELETE FROM login_failures WHERE id = $1", 1 },
 	{ "session_create",
 	  "INSERT INTO sessions (token_hash, user_id, expires_at)"
 	  " VALUES ($1::bytea, $2, now() + make_interval(hours => $3::int))"
@@ -53,7 +59,8 @@ db_session_lookup(struct db *db, const char *hash_hex, struct session *s)
 	if (PQntuples(res) == 1) {
 		rc = db_row(db, res, 0, DB_COLS(DB_COL_INT("session_id", &s->id),
 		    DB_COL_INT("user_id", &s->user_id), DB_COL_INT("org_id", &s->org_id),
-		    DB_COL_TEXT("roles", s->roles_text))) == 0 ? 1 : -1;
+		    DB_COL_TEXT("roles", s->roles_text),
+		    DB_COL_BOOL("enrol_only", &s->enrol_only))) == 0 ? 1 : -1;
 		s->roles = roles_parse(s->roles_text);
 	}
 	PQclear(res);
@@ -100,6 +107,12 @@ db_session_attempt_succeeded(struct db *db, int64_t attempt_id, int64_t user_id)
 {
 	return db_run(db, "session_attempt_succeeded",
 	    DB_PARAMS(DB_INT(attempt_id), DB_INT(user_id)));
+}
+
+int
+db_session_attempt_forget(struct db *db, int64_t attempt_id)
+{
+	return db_run_by_id(db, "session_attempt_forget", attempt_id);
 }
 
 int

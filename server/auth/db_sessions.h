@@ -45,6 +45,11 @@ int db_session_attempt_begin(struct db *db, const char *email, const char *addr,
 /* Inside a transaction: the password was right; the address becomes known. */
 int db_session_attempt_succeeded(struct db *db, int64_t attempt_id, int64_t user_id);
 
+/* The attempt was no failure, yet no sign-in either (a right password
+ * still waiting for its second factor, a right code while signed in):
+ * it alone is removed, the other failures stay counted. */
+int db_session_attempt_forget(struct db *db, int64_t attempt_id);
+
 /* Inside a transaction: a new session; *expires_at gets its end. */
 int db_session_create(struct db *db, const char *hash_hex, int64_t user_id,
     unsigned hours, json_t **expires_at);

@@ -54,6 +54,12 @@ admit_or_reply(struct req *r)
 		    "a browser write needs an Origin header matching this server");
 		return -1;
 	}
+	if (r->session.enrol_only && !(route->flags & ROUTE_ENROL)) {
+		reply_problem(r, PROBLEM_AUTH_SECOND_FACTOR_ENROLMENT_REQUIRED,
+		    "your role requires a second factor: enrol one at "
+		    "/api/v1/auth/second-factor/totp first");
+		return -1;
+	}
 	if (route->roles && !api_has_role(r, route->roles)) {
 		reply_problem(r, PROBLEM_AUTH_FORBIDDEN_ROLE,
 		    "your roles do not allow %s %s", r->method, route->pattern);
@@ -153,7 +159,8 @@ handle_idempotent(struct req *r)
 	r->match.route->handler(r);
 	if (r->db->in_tx)
 		db_rollback(r->db);
-	if (r->defer.work != NULL || r->status >= 500 || r->reply_fd >= 0 || r->producer.read != NULL)
+	if (r->defer.work != NULL || r->status >= 500 || r->reply_fd >= 0 ||
+	    r->producer.read != NULL || r->reply_secret)
 		rc = db_idempotency_release(r->db, r->session.user_id, key);
 	else
 		rc = db_idempotency_store(r->db, r->session.user_id, key, r->status,

@@ -30,14 +30,20 @@ test_time(void)
 	return (time_t)v;
 }
 
+time_t
+clock_time(void)
+{
+	time_t t = test_time();
+
+	return t < 0 ? time(NULL) : t;
+}
+
 const char *
 clock_now(char out[32])
 {
-	time_t t = test_time();
+	time_t t = clock_time();
 	struct tm tm;
 
-	if (t < 0)
-		t = time(NULL);
 	gmtime_r(&t, &tm);
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return out;

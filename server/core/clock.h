@@ -8,8 +8,13 @@
 #ifndef REGISTRY_CLOCK_H
 #define REGISTRY_CLOCK_H
 
+#include <time.h>
+
 /* The time now, as "YYYY-MM-DDTHH:MM:SSZ" in out, for a statement
  * parameter; returns out. */
 const char *clock_now(char out[32]);
+
+/* The same time as Unix seconds (second factors count time steps in it). */
+time_t clock_time(void);
 
 #endif

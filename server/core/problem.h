@@ -69,6 +69,13 @@
 	    "a password cannot be hashed now (memory); try again") \
 	X(AUTH_BUSY, "auth.busy", 429, \
 	    "too many sign-ins are being checked at once; retry after Retry-After") \
+	X(AUTH_SECOND_FACTOR_REQUIRED, "auth.second_factor_required", 401, \
+	    "the password is right and the account has a second factor: send totp or " \
+	    "recovery_code with it") \
+	X(AUTH_SECOND_FACTOR_INVALID, "auth.second_factor_invalid", 401, \
+	    "the second factor's code is wrong, out of time or used already (a failed sign-in)") \
+	X(AUTH_SECOND_FACTOR_ENROLMENT_REQUIRED, "auth.second_factor_enrolment_required", 403, \
+	    "the caller's role requires a second factor: the session may only enrol one") \
 	X(IDEMPOTENCY_KEY_INVALID, "idempotency.key_invalid", 400, \
 	    "Idempotency-Key must be 1 to 200 characters (min_length, max_length)") \
 	X(IDEMPOTENCY_KEY_REUSED, "idempotency.key_reused", 422, \
@@ -250,7 +257,17 @@
 	X(CALL_NOT_OPENED, "call.not_opened", 409, \
 	    "the proposals are not opened yet") \
 	X(CALL_PROPOSAL_NOT_FOUND, "call.proposal_not_found", 404, \
-	    "no proposal the caller may read has this id")
+	    "no proposal the caller may read has this id") \
+	X(SECOND_FACTOR_ACTIVE, "second_factor.active", 409, \
+	    "the second factor is active already; disable it first") \
+	X(SECOND_FACTOR_NOT_STARTED, "second_factor.not_started", 409, \
+	    "no enrolment waits for confirmation: start one first") \
+	X(SECOND_FACTOR_NOT_ACTIVE, "second_factor.not_active", 409, \
+	    "the account has no active second factor") \
+	X(SECOND_FACTOR_CODE_INVALID, "second_factor.code_invalid", 422, \
+	    "the code is wrong, out of time or used already (a failed sign-in)") \
+	X(SECOND_FACTOR_PASSWORD_WRONG, "second_factor.password_wrong", 422, \
+	    "the password given is not the account's (a failed sign-in)")
 
 struct problem_def {
 	const char *code;        /* "po.budget_exceeded" */

@@ -71,6 +71,9 @@ struct req {
 	size_t nheaders;
 	struct kv headers[REQ_MAX_HEADERS];
 	bool revalidate;         /* a static file: cached, revalidated by ETag */
+	/* The reply shows a secret once (a TOTP secret, recovery codes): it
+	 * is never kept for an Idempotency-Key replay, whose key is released. */
+	bool reply_secret;
 };
 
 /* The value of query parameter name, or NULL. */

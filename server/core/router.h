@@ -18,6 +18,9 @@ struct field_table;
 #define ROUTE_STREAM_BODY 0x2u
 /* Answered without a database connection (health, the document). */
 #define ROUTE_NO_DB 0x4u
+/* Open to a session that must enrol a second factor first (its role
+ * requires one it lacks): sign-out, who am I, and the enrolment itself. */
+#define ROUTE_ENROL 0x8u
 
 struct route {
 	const char *method;

@@ -8,6 +8,7 @@
 extern const struct db_stmt db_sessions_stmts[];
 extern const struct db_stmt db_organizations_stmts[];
 extern const struct db_stmt db_users_stmts[];
+extern const struct db_stmt db_second_factor_stmts[];
 extern const struct db_stmt db_audit_stmts[];
 extern const struct db_stmt db_health_stmts[];
 extern const struct db_stmt db_idempotency_stmts[];
@@ -29,7 +30,7 @@ extern const struct db_stmt db_guidelines_stmts[];
 extern const struct db_stmt db_proposals_stmts[];
 
 #define DB_STMT_TABLES \
-	db_sessions_stmts, db_organizations_stmts, db_users_stmts, \
+	db_sessions_stmts, db_organizations_stmts, db_users_stmts, db_second_factor_stmts, \
 	db_audit_stmts, db_health_stmts, db_idempotency_stmts, \
 	db_programs_stmts, db_gpu_models_stmts, db_purchase_orders_stmts \
 	/* deliveries and assets */ \

@@ -24,6 +24,9 @@ struct session {
 	unsigned roles;          /* ROLE_* bits */
 	char roles_text[64];     /* "{admin,officer}", as PostgreSQL spells it */
 	bool via_cookie;         /* browser channel: writes need the Origin check */
+	/* A role of the user requires a second factor the user has not
+	 * enrolled: the session reaches only the routes flagged ROUTE_ENROL. */
+	bool enrol_only;
 };
 
 /* Role name -> bit; 0 for an unknown name. */

@@ -66,6 +66,7 @@ export async function startServer({ db = createDatabase(), env = {} } = {}) {
       PORT: '0',
       REGISTRY_UPLOAD_DIR: uploads,
       REGISTRY_SIGNING_KEY_FILE: path.join(mkdtempSync(path.join(os.tmpdir(), 'registry-key-')), 'signing.key'),
+      REGISTRY_TOTP_KEY_FILE: path.join(mkdtempSync(path.join(os.tmpdir(), 'registry-key-')), 'totp.key'),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

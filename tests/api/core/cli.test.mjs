@@ -90,6 +90,26 @@ test('user add creates a user whose sign-in works, audited as cli', async () => 
   } finally { await srv.stop(); }
 });
 
+test('user add refuses the passwords the API refuses: common ones, only spaces, too long', () => {
+  const db = createDatabase();
+  assert.equal(cli(db, ['migrate']).status, 0);
+  const add = (password, email) => cli(db, ['user', 'add', '--email', email, '--name', 'A',
+    '--org', '과학기술정보통신부', '--org-kind', 'ministry', '--role', 'officer'],
+  { REGISTRY_USER_PASSWORD: password });
+  // In data/common-passwords.txt, whatever the case.
+  const common = add('ABCDEFGHIJKL', 'common@msit.go.kr');
+  assert.equal(common.status, 2);
+  assert.match(common.stderr, /REGISTRY_USER_PASSWORD is one of the most common passwords/);
+  const spaces = add(' '.repeat(12), 'spaces@msit.go.kr');
+  assert.equal(spaces.status, 2);
+  assert.match(spaces.stderr, /must not be only spaces/);
+  assert.equal(add('x'.repeat(1025), 'long@msit.go.kr').status, 2);
+  assert.deepEqual(sql(db, 'SELECT count(*) FROM users'), ['0']);
+  const fine = add('a sound passphrase 42', 'fine@msit.go.kr');
+  assert.equal(fine.status, 0, fine.stderr);
+  assert.deepEqual(sql(db, 'SELECT email FROM users'), ['fine@msit.go.kr']);
+});
+
 test('first start with no password prints a random one that works, once', async () => {
   const db = createDatabase();
   const out = cli(db, ['migrate']);
@@ -132,7 +152,8 @@ test('routes lists the table; help lists the environment', () => {
   const login = json.find((x) => x.method === 'POST' && x.path === '/api/v1/auth/login');
   assert.deepEqual(login.flags, ['public']);
   assert.deepEqual(login.body.fields.map((f) => [f.name, f.type, f.required]),
-    [['email', 'string', true], ['password', 'string', true]]);
+    [['email', 'string', true], ['password', 'string', true], ['totp', 'string', false],
+      ['recovery_code', 'string', false]]);
   const inspect = json.find((x) => x.path === '/api/v1/deliveries/{id}/inspection');
   assert.deepEqual(inspect.roles, ['admin', 'officer']);
   assert.deepEqual(inspect.body.fields[0].items.map((f) => f.name), ['serial', 'result', 'note']);

@@ -124,12 +124,15 @@ const expected = {
   purchase_order_number: 'USAGE',
   purchase_orders: 'SELECT, INSERT, UPDATE',
   racks: 'SELECT, INSERT, UPDATE',
+  recovery_codes: 'SELECT, INSERT, UPDATE, DELETE',
   registration_attempts: 'SELECT, INSERT, DELETE',
   schema_migrations: 'SELECT',
+  second_factor_roles: 'SELECT, INSERT, DELETE',
   serving_privileges: '',
   sessions: 'SELECT, INSERT, UPDATE',
   sites: 'SELECT, INSERT, UPDATE',
   user_addresses: 'SELECT, INSERT, UPDATE',
+  user_totp: 'SELECT, INSERT, UPDATE, DELETE',
   users: 'SELECT, INSERT, UPDATE',
 };
 
