@@ -155,7 +155,12 @@ api_db_error(struct req *r)
 		return;
 	}
 	code = db_error_code(status);
-	if (code == PROBLEM_DB_UNAVAILABLE) {
+	if (strcmp(db->sqlstate, "25006") == 0) {
+		/* Default read-only (a standby, or set by an operator): reads go on. */
+		reply_problem(r, PROBLEM_DB_READ_ONLY, "the database accepts no changes for now; "
+		    "reading goes on; try again later");
+		reply_header(r, "Retry-After", "30");
+	} else if (code == PROBLEM_DB_UNAVAILABLE) {
 		log_warn("request %s: database unavailable %s: %s", r->request_id, db->sqlstate,
 		    db->message);
 		reply_problem(r, code, "the database is not answering; try again shortly");

@@ -84,6 +84,8 @@
 	    "a request with this Idempotency-Key is still running") \
 	X(DB_UNAVAILABLE, "db.unavailable", 503, \
 	    "the database is not answering; retry after Retry-After") \
+	X(DB_READ_ONLY, "db.read_only", 503, \
+	    "the database accepts no changes for now (read-only); reads go on; retry after Retry-After") \
 	X(DB_CONFLICT, "db.conflict", 409, \
 	    "the database refused a change that conflicts with another record") \
 	X(DB_RULE_VIOLATED, "db.rule_violated", 422, \

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "db/db_idempotency.h"
 #include "db/db_stmts.h"
 #include "lib/decimal.h"
 #include "log.h"
@@ -553,7 +554,10 @@ db_begin(struct db *db, const struct audit_ctx *ctx)
 int
 db_commit(struct db *db)
 {
-	int rc = db_run(db, "commit", DB_NO_PARAMS);
+	int rc = db_idempotency_mark_committed(db);
+
+	if (rc == 0)
+		rc = db_run(db, "commit", DB_NO_PARAMS);
 
 	if (rc != 0)
 		db_rollback(db);
@@ -622,6 +626,7 @@ db_error_status(const struct db *db)
 		{ "22007", 422 }, { "22008", 422 }, { "22023", 422 },
 		{ "22021", 400 },    /* input that is not valid UTF-8 */
 		{ "40001", 503 }, { "40P01", 503 }, { "55P03", 503 },
+		{ "25006", 503 },    /* a read-only database or standby */
 		{ "57014", 503 },
 	};
 	size_t i;

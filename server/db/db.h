@@ -28,6 +28,10 @@ struct db {
 	char sqlstate[6];
 	char constraint[64];
 	char message[256];
+	/* The Idempotency-Key claimed by the request under way, if any
+	 * (db_idempotency.c): its transactions mark the claim committed. */
+	int64_t idem_user_id;
+	const char *idem_key;    /* borrowed from the request */
 };
 
 /* Who changes data, for the audit trigger (see sql/0001). */

@@ -8,32 +8,51 @@
 
 #include "db/db_stmts.h"
 
+/* A claim names the connection that holds it (pid and start), and says
+ * whether the request's writes committed: the mark is written in the
+ * request's own transaction. */
+#define HOLDER "pg_backend_pid(), (SELECT backend_start FROM pg_stat_activity" \
+	" WHERE pid = pg_backend_pid())"
+
 const struct db_stmt db_idempotency_stmts[] = {
-	/* A key older than a day, or one whose request died without a reply
-	 * five minutes ago, is free again. */
+	/* A key older than a day is free again; so is one whose request wrote
+	 * nothing and is gone: its connection ended (a database restart, a
+	 * killed server), or it started five minutes ago. A claim whose writes
+	 * committed is never taken again: its request must not run twice. */
 	{ "idem_claim",
 	  "WITH pruned AS (DELETE FROM idempotency_keys WHERE user_id = $1 AND key <> $2"
 	  "                   AND created_at < now() - interval '1 day')"
-	  " INSERT INTO idempotency_keys AS k (user_id, key, request_hash)"
-	  " VALUES ($1, $2, $3::bytea)"
+	  " INSERT INTO idempotency_keys AS k (user_id, key, request_hash, holder_pid,"
+	  "                                    holder_started)"
+	  " VALUES ($1, $2, $3::bytea, " HOLDER ")"
 	  " ON CONFLICT (user_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash,"
 	  "       status = NULL, content_type = NULL, body = NULL, headers = NULL,"
-	  "       created_at = now()"
+	  "       created_at = now(), holder_pid = EXCLUDED.holder_pid,"
+	  "       holder_started = EXCLUDED.holder_started, committed = false"
 	  "  WHERE k.created_at < now() - interval '1 day'"
-	  "     OR (k.status IS NULL AND k.created_at < now() - interval '5 minutes')"
+	  "     OR (k.status IS NULL AND NOT k.committed"
+	  "         AND (k.created_at < now() - interval '5 minutes'"
+	  "              OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = k.holder_pid"
+	  "                               AND (a.backend_start IS NULL"   /* another role's */
+	  "                                    OR a.backend_start = k.holder_started))))"
 	  " RETURNING 1", 3 },
 	{ "idem_get",
 	  "SELECT request_hash = $3::bytea AS same_request, status, content_type, body,"
 	  "       headers ->> 'Location' AS location, headers ->> 'ETag' AS etag"
 	  "  FROM idempotency_keys WHERE user_id = $1 AND key = $2", 3 },
+	/* Repeatable, as the two below: they write the same thing again. */
+	{ "idem_committed",
+	  "UPDATE idempotency_keys SET committed = true WHERE user_id = $1 AND key = $2", 2,
+	  true },
 	{ "idem_store",
 	  "UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5,"
 	  "       headers = jsonb_strip_nulls(jsonb_build_object('Location', $6::text, 'ETag', $7::text))"
-	  " WHERE user_id = $1 AND key = $2", 7 },
+	  " WHERE user_id = $1 AND key = $2", 7, true },
 	/* Repeatable, so that a request that failed because the database went
-	 * away still frees its key on the new connection: its retry must not
-	 * meet "still running" for five minutes. */
-	{ "idem_release", "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2", 2,
+	 * away still frees its key on the new connection. A claim whose writes
+	 * committed stays: its retry must not write them again. */
+	{ "idem_release",
+	  "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND NOT committed", 2,
 	  true },
 	{ NULL, NULL, 0 }
 };
@@ -83,13 +102,34 @@ db_idempotency_claim(struct db *db, int64_t user_id, const char *key,
 		rec->same_request = true;
 		rc = 0;
 	}
+	if (rc == 1) {
+		db->idem_user_id = user_id;
+		db->idem_key = key;
+	}
 	return rc;
+}
+
+int
+db_idempotency_mark_committed(struct db *db)
+{
+	if (db->idem_key == NULL)
+		return 0;
+	return db_run(db, "idem_committed", DB_PARAMS(DB_INT(db->idem_user_id),
+	    DB_STR(db->idem_key)));
+}
+
+static void
+forget_claim(struct db *db)
+{
+	db->idem_user_id = 0;
+	db->idem_key = NULL;
 }
 
 int
 db_idempotency_store(struct db *db, int64_t user_id, const char *key, int status,
     const char *content_type, const char *body, const char *location, const char *etag)
 {
+	forget_claim(db);
 	return db_run(db, "idem_store", DB_PARAMS(DB_INT(user_id), DB_STR(key), DB_INT(status),
 	    DB_STR(content_type), DB_STR(body), DB_STR(location), DB_STR(etag)));
 }
@@ -97,6 +137,7 @@ db_idempotency_store(struct db *db, int64_t user_id, const char *key, int status
 int
 db_idempotency_release(struct db *db, int64_t user_id, const char *key)
 {
+	forget_claim(db);
 	return db_run(db, "idem_release", DB_PARAMS(DB_INT(user_id), DB_STR(key)));
 }
 

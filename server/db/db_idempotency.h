@@ -19,9 +19,14 @@ struct idem_record {
 };
 
 /* Claims key for user. 1: claimed, run the request; 0: the key exists,
- * *rec describes it; -1: database error. hash_hex is "\\x..." SHA-256. */
+ * *rec describes it; -1: database error. hash_hex is "\\x..." SHA-256.
+ * Once claimed, db borrows key until the store or the release, and every
+ * transaction it commits marks the claim committed. */
 int db_idempotency_claim(struct db *db, int64_t user_id, const char *key,
     const char *hash_hex, struct idem_record *rec);
+/* Inside a transaction, before COMMIT: marks the claim of db's request
+ * committed (nothing when it has none). */
+int db_idempotency_mark_committed(struct db *db);
 /* Stores the reply of a claimed key. */
 int db_idempotency_store(struct db *db, int64_t user_id, const char *key, int status,
     const char *content_type, const char *body, const char *location, const char *etag);

@@ -96,9 +96,12 @@ test('a connection lost while idle is made anew before a request sends anything'
 
 test('an Idempotency-Key released between the claim and the look-up is claimed again', async () => {
   const admin = sql(srv.db, "SELECT id FROM users WHERE email = 'admin@localhost'")[0];
-  // Another request holds the key, still running.
-  sql(srv.db, `INSERT INTO idempotency_keys (user_id, key, request_hash)
-    VALUES (${admin}, 'race-1', '\\x00')`);
+  // Another request holds the key, still running on its connection.
+  const other = psqlSession(srv.db);
+  other.run(`INSERT INTO idempotency_keys (user_id, key, request_hash, holder_pid, holder_started)
+    VALUES (${admin}, 'race-1', '\\x00', pg_backend_pid(),
+            (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()))`);
+  await until(srv.db, "EXISTS (SELECT 1 FROM idempotency_keys WHERE key = 'race-1')");
   // Every claim waits for advisory lock 77 once its statement has found
   // the key taken (and locked its row), and before the look-up after it.
   sql(srv.db, `CREATE FUNCTION claim_gate() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -116,7 +119,6 @@ test('an Idempotency-Key released between the claim and the look-up is claimed a
   await until(srv.db, "SELECT count(*) = 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = 77 AND NOT granted");
   // The other request fails and releases its key: its session queues for
   // the table behind the claim, so that it deletes before the look-up.
-  const other = psqlSession(srv.db);
   other.run('BEGIN');
   other.run('LOCK TABLE idempotency_keys IN ACCESS EXCLUSIVE MODE');
   await until(srv.db, `SELECT count(*) = 1 FROM pg_locks WHERE relation = 'idempotency_keys'::regclass
