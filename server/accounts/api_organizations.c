@@ -50,8 +50,13 @@ api_organizations_list(struct req *r)
 		api_page_reply(r, rows, f.limit - 1);
 }
 
+static const struct api_versioned org_versioned = {
+	"org_lock", "organization", PROBLEM_ORGANIZATION_NOT_FOUND, "organization"
+};
+
 /* POST /api/v1/organizations */
 struct org_write {
+	struct req *r;
 	int64_t id;
 	json_t *fields;          /* borrowed */
 	json_t *org;             /* result, owned by the handler */
@@ -79,7 +84,7 @@ api_organizations_create(struct req *r)
 		goto out;
 	reply_location(r, "/api/v1/organizations/%lld",
 	    (long long)json_integer_value(json_object_get(w.org, "id")));
-	reply_json(r, 201, w.org);
+	api_reply_versioned(r, 201, &org_versioned, w.org);
 out:
 	json_decref(w.org);
 	json_decref(w.fields);
@@ -102,7 +107,7 @@ api_organizations_get(struct req *r)
 	else if (org == NULL)
 		reply_not_found(r, PROBLEM_ORGANIZATION_NOT_FOUND, "organization", id);
 	else
-		reply_json(r, 200, org);
+		api_reply_versioned(r, 200, &org_versioned, org);
 	json_decref(org);
 }
 
@@ -110,7 +115,10 @@ static int
 org_update_tx(struct db *db, void *arg)
 {
 	struct org_write *w = arg;
+	int rc = api_lock_if_match(w->r, &org_versioned, w->id);
 
+	if (rc != 0)
+		return rc;
 	if (db_organizations_update(db, w->id, w->fields, &w->org) != 0)
 		return -1;
 	if (w->org == NULL)
@@ -121,11 +129,11 @@ org_update_tx(struct db *db, void *arg)
 	return 0;
 }
 
-/* PATCH /api/v1/organizations/:id */
+/* PATCH /api/v1/organizations/:id -- needs If-Match. */
 void
 api_organizations_patch(struct req *r)
 {
-	struct org_write w = { 0 };
+	struct org_write w = { .r = r };
 
 	if (validate_param_id_or_reply(r, "id", &w.id) != 0 ||
 	    (w.fields = validate_body_or_reply(r)) == NULL)
@@ -141,7 +149,7 @@ api_organizations_patch(struct req *r)
 		goto out;
 	}
 	auth_cache_flush();
-	reply_json(r, 200, w.org);
+	api_reply_versioned(r, 200, &org_versioned, w.org);
 out:
 	json_decref(w.org);
 	json_decref(w.fields);

@@ -31,7 +31,12 @@ static const struct field_spec user_patch_fields[] = {
 const struct field_table api_users_create_body = FIELD_TABLE(user_fields);
 const struct field_table api_users_patch_body = FIELD_TABLE(user_patch_fields);
 
+static const struct api_versioned user_versioned = {
+	"user_lock", "user", PROBLEM_USER_NOT_FOUND, "user"
+};
+
 struct user_write {
+	struct req *r;
 	int64_t id;
 	struct user_fields f;
 	char roles[64];
@@ -125,7 +130,7 @@ api_users_create(struct req *r)
 		goto out;
 	reply_location(r, "/api/v1/users/%lld",
 	    (long long)json_integer_value(json_object_get(w.user, "id")));
-	reply_json(r, 201, w.user);
+	api_reply_versioned(r, 201, &user_versioned, w.user);
 out:
 	sodium_memzero(w.hash, sizeof(w.hash));
 	json_decref(w.user);
@@ -148,7 +153,7 @@ api_users_get(struct req *r)
 	else if (user == NULL)
 		reply_not_found(r, PROBLEM_USER_NOT_FOUND, "user", id);
 	else
-		reply_json(r, 200, user);
+		api_reply_versioned(r, 200, &user_versioned, user);
 	json_decref(user);
 }
 
@@ -156,7 +161,10 @@ static int
 user_update_tx(struct db *db, void *arg)
 {
 	struct user_write *w = arg;
+	int rc = api_lock_if_match(w->r, &user_versioned, w->id);
 
+	if (rc != 0)
+		return rc;
 	if (db_users_update(db, w->id, &w->f, &w->user) != 0)
 		return -1;
 	if (w->user != NULL && w->end_sessions && db_session_revoke_user(db, w->id) != 0)
@@ -164,11 +172,11 @@ user_update_tx(struct db *db, void *arg)
 	return 0;
 }
 
-/* PATCH /api/v1/users/:id */
+/* PATCH /api/v1/users/:id -- needs If-Match. */
 void
 api_users_patch(struct req *r)
 {
-	struct user_write w = { 0 };
+	struct user_write w = { .r = r };
 	json_t *body;
 
 	if (validate_param_id_or_reply(r, "id", &w.id) != 0 ||
@@ -183,7 +191,7 @@ api_users_patch(struct req *r)
 		goto out;
 	}
 	auth_cache_flush();
-	reply_json(r, 200, w.user);
+	api_reply_versioned(r, 200, &user_versioned, w.user);
 out:
 	sodium_memzero(w.hash, sizeof(w.hash));
 	json_decref(w.user);

@@ -8,7 +8,8 @@
 #define ORG_JSON \
 	"json_build_object('id', o.id, 'name', o.name, 'kind', o.kind," \
 	" 'registration_number', o.registration_number, 'country', o.country," \
-	" 'active', o.active, 'created_at', o.created_at, 'updated_at', o.updated_at)::text"
+	" 'active', o.active, 'version', o.version, 'created_at', o.created_at," \
+	" 'updated_at', o.updated_at)::text"
 
 const struct db_stmt db_organizations_stmts[] = {
 	{ "org_list",
@@ -28,8 +29,9 @@ const struct db_stmt db_organizations_stmts[] = {
 	  "       kind = coalesce($3::org_kind, o.kind),"
 	  "       registration_number = CASE WHEN $4::boolean THEN $5 ELSE o.registration_number END,"
 	  "       country = coalesce($6, o.country),"
-	  "       active = coalesce($7::boolean, o.active)"
+	  "       active = coalesce($7::boolean, o.active), version = o.version + 1"
 	  " WHERE o.id = $1 RETURNING " ORG_JSON, 7 },
+	{ "org_lock", "SELECT version FROM organizations WHERE id = $1 FOR UPDATE", 1 },
 	{ NULL, NULL, 0 }
 };
 

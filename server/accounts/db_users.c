@@ -12,7 +12,7 @@
 	"json_build_object('id', u.id, 'email', u.email, 'name', u.name," \
 	" 'organization_id', u.organization_id," \
 	" 'organization', json_build_object('id', o.id, 'name', o.name, 'kind', o.kind)," \
-	" 'roles', u.roles, 'active', u.active," \
+	" 'roles', u.roles, 'active', u.active, 'version', u.version," \
 	" 'created_at', u.created_at, 'updated_at', u.updated_at)::text"
 #define USER_FROM " FROM u JOIN organizations o ON o.id = u.organization_id"
 
@@ -35,9 +35,10 @@ const struct db_stmt db_users_stmts[] = {
 	  "       organization_id = coalesce($4::bigint, organization_id),"
 	  "       roles = coalesce($5::user_role[], roles),"
 	  "       active = coalesce($6::boolean, active),"
-	  "       password_hash = coalesce($7, password_hash)"
+	  "       password_hash = coalesce($7, password_hash), version = version + 1"
 	  " WHERE id = $1 RETURNING *)"
 	  " SELECT " USER_JSON USER_FROM, 7 },
+	{ "user_lock", "SELECT version FROM users WHERE id = $1 FOR UPDATE", 1 },
 	{ "user_count", "SELECT count(*) FROM users", 0 },
 	{ "user_org_find", "SELECT id FROM organizations WHERE name = $1", 1 },
 	{ "user_org_add",

@@ -187,6 +187,28 @@ api_transaction(struct req *r, int (*fn)(struct db *db, void *arg), void *arg)
 	return rc;
 }
 
+int
+api_lock_if_match(struct req *r, const struct api_versioned *v, int64_t id)
+{
+	int64_t version;
+
+	if (db_one_int_by_id(r->db, v->lock, id, &version) != 0)
+		return -1;
+	if (version == 0) {
+		reply_not_found(r, v->not_found, v->what, id);
+		return 1;
+	}
+	return validate_if_match_or_reply(r, v->kind, id, version, true) != 0 ? 1 : 0;
+}
+
+void
+api_reply_versioned(struct req *r, int status, const struct api_versioned *v, const json_t *rec)
+{
+	reply_etag(r, v->kind, json_integer_value(json_object_get(rec, "id")),
+	    json_integer_value(json_object_get(rec, "version")));
+	reply_json(r, status, rec);
+}
+
 void
 api_page_reply_text(struct req *r, struct db_text_page *page)
 {

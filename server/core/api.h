@@ -36,6 +36,24 @@ void api_page_reply_text(struct req *r, struct db_text_page *page);
 void api_plain_list(struct req *r,
     int (*list)(struct db *db, int64_t after, int limit, json_t **rows));
 
+/* A record people edit, by its ETag: what a PATCH must send as If-Match. */
+struct api_versioned {
+	const char *lock;        /* statement: its version FOR UPDATE, by id */
+	const char *kind;        /* the ETag's "<kind>-<id>-v<version>" */
+	const struct problem_def *not_found;
+	const char *what;        /* its name in the 404's detail */
+};
+
+/* In a PATCH's transaction: locks record id of v and checks If-Match
+ * against its version. 0: go on; 1: replied 404, 428 or 412; -1: the
+ * database failed. */
+int api_lock_if_match(struct req *r, const struct api_versioned *v, int64_t id);
+
+/* Replies rec (borrowed: a record of v with "id" and "version") with its
+ * ETag. */
+void api_reply_versioned(struct req *r, int status, const struct api_versioned *v,
+    const json_t *rec);
+
 static inline bool
 api_has_role(const struct req *r, unsigned roles)
 {

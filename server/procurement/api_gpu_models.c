@@ -25,7 +25,12 @@ static const struct field_spec model_patch_fields[] = {
 const struct field_table api_gpu_models_create_body = FIELD_TABLE(model_fields);
 const struct field_table api_gpu_models_patch_body = FIELD_TABLE(model_patch_fields);
 
+static const struct api_versioned model_versioned = {
+	"gpu_lock", "gpu-model", PROBLEM_GPU_MODEL_NOT_FOUND, "GPU model"
+};
+
 struct model_write {
+	struct req *r;
 	int64_t id;
 	json_t *fields;          /* borrowed */
 	json_t *model;           /* owned by the handler */
@@ -65,7 +70,7 @@ api_gpu_models_get(struct req *r)
 	else if (m == NULL)
 		reply_not_found(r, PROBLEM_GPU_MODEL_NOT_FOUND, "GPU model", id);
 	else
-		reply_json(r, 200, m);
+		api_reply_versioned(r, 200, &model_versioned, m);
 	json_decref(m);
 }
 
@@ -81,7 +86,10 @@ static int
 model_update_tx(struct db *db, void *arg)
 {
 	struct model_write *w = arg;
+	int rc = api_lock_if_match(w->r, &model_versioned, w->id);
 
+	if (rc != 0)
+		return rc;
 	return db_gpu_models_update(db, w->id, w->fields, &w->model);
 }
 
@@ -98,18 +106,18 @@ api_gpu_models_create(struct req *r)
 		goto out;
 	reply_location(r, "/api/v1/gpu-models/%lld",
 	    (long long)json_integer_value(json_object_get(w.model, "id")));
-	reply_json(r, 201, w.model);
+	api_reply_versioned(r, 201, &model_versioned, w.model);
 out:
 	json_decref(w.model);
 	json_decref(w.fields);
 }
 
-/* PATCH /api/v1/gpu-models/:id -- active:false retires a model from new
+/* PATCH /api/v1/gpu-models/:id -- needs If-Match; active:false retires a model from new
  * orders; models are never deleted, assets refer to them. */
 void
 api_gpu_models_patch(struct req *r)
 {
-	struct model_write w = { 0 };
+	struct model_write w = { .r = r };
 
 	if (validate_param_id_or_reply(r, "id", &w.id) != 0 ||
 	    (w.fields = validate_body_or_reply(r)) == NULL)
@@ -120,7 +128,7 @@ api_gpu_models_patch(struct req *r)
 	if (w.model == NULL)
 		reply_not_found(r, PROBLEM_GPU_MODEL_NOT_FOUND, "GPU model", w.id);
 	else
-		reply_json(r, 200, w.model);
+		api_reply_versioned(r, 200, &model_versioned, w.model);
 out:
 	json_decref(w.model);
 	json_decref(w.fields);

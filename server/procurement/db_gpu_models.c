@@ -6,7 +6,8 @@
 #define MODEL_JSON \
 	"json_build_object('id', g.id, 'manufacturer', g.manufacturer, 'model', g.model," \
 	" 'memory_gb', g.memory_gb, 'form_factor', g.form_factor, 'tdp_watts', g.tdp_watts," \
-	" 'active', g.active, 'created_at', g.created_at, 'updated_at', g.updated_at)::text"
+	" 'active', g.active, 'version', g.version, 'created_at', g.created_at," \
+	" 'updated_at', g.updated_at)::text"
 
 const struct db_stmt db_gpu_models_stmts[] = {
 	{ "gpu_list", "SELECT " MODEL_JSON " FROM gpu_models g WHERE g.id > $1"
@@ -20,8 +21,9 @@ const struct db_stmt db_gpu_models_stmts[] = {
 	  "       model = coalesce($3, g.model), memory_gb = coalesce($4::int, g.memory_gb),"
 	  "       form_factor = coalesce($5, g.form_factor),"
 	  "       tdp_watts = coalesce($6::int, g.tdp_watts),"
-	  "       active = coalesce($7::boolean, g.active)"
+	  "       active = coalesce($7::boolean, g.active), version = g.version + 1"
 	  " WHERE g.id = $1 RETURNING " MODEL_JSON, 7 },
+	{ "gpu_lock", "SELECT version FROM gpu_models WHERE id = $1 FOR UPDATE", 1 },
 	{ NULL, NULL, 0 }
 };
 

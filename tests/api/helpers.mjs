@@ -131,6 +131,13 @@ export async function checkedFetch(base, url, init = {}) {
   return res;
 }
 
+// PATCH as a client that read the record first: If-Match with the ETag a
+// GET of the same URL returns now (none when it finds nothing).
+export async function patchRead(base, url, { token, body, headers = {} }) {
+  const etag = (await api(base, 'GET', url, { token })).headers.get('etag');
+  return api(base, 'PATCH', url, { token, body, headers: etag ? { 'if-match': etag, ...headers } : headers });
+}
+
 export async function login(base, email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
   const r = await api(base, 'POST', '/api/v1/auth/login', { body: { email, password } });
   if (r.status !== 200) throw new Error(`login ${email} failed: ${r.status} ${JSON.stringify(r.body)}`);

@@ -2,7 +2,7 @@
 // deactivate, and every refusal with the field named.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, login, sql } from '../helpers.mjs';
+import { startServer, api, login, sql, patchRead } from '../helpers.mjs';
 
 let srv;
 let admin;
@@ -13,7 +13,7 @@ before(async () => {
 after(async () => { await srv.stop(); });
 
 const post = (url, body) => api(srv.base, 'POST', url, { token: admin, body });
-const patch = (url, body) => api(srv.base, 'PATCH', url, { token: admin, body });
+const patch = (url, body) => patchRead(srv.base, url, { token: admin, body });
 const get = (url) => api(srv.base, 'GET', url, { token: admin });
 const fieldsOf = (r) => r.body.errors.map((e) => e.field).sort();
 
@@ -71,6 +71,40 @@ test('patch changes only what it names; an empty patch is refused', async () => 
   assert.equal(e.status, 422);
   const missing = await patch('/api/v1/organizations/987654', { name: 'x' });
   assert.equal(missing.status, 404);
+});
+
+test('PATCH of organisations, users and GPU models needs the ETag last read: 428 without, 412 when stale', async () => {
+  const org = await post('/api/v1/organizations', { name: 'Versioned Org', kind: 'company' });
+  const user = await post('/api/v1/users', {
+    email: 'versioned@company.example', password: 'a long enough password', name: 'V', organization_id: org.body.id, roles: ['tenant'],
+  });
+  const model = await post('/api/v1/gpu-models', { manufacturer: 'NVIDIA', model: 'Versioned', memory_gb: 1, form_factor: 'PCIe', tdp_watts: 1 });
+  const cases = [
+    ['organization', `/api/v1/organizations/${org.body.id}`, org, { name: 'Versioned Org 2' }, { name: 'Versioned Org 3' }],
+    ['user', `/api/v1/users/${user.body.id}`, user, { name: 'V2' }, { name: 'V3' }],
+    ['gpu-model', `/api/v1/gpu-models/${model.body.id}`, model, { memory_gb: 2 }, { memory_gb: 3 }],
+  ];
+  for (const [kind, url, created, first, second] of cases) {
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const etag = `"${kind}-${created.body.id}-v1"`;
+    assert.equal(created.headers.get('etag'), etag, `${kind}: the creation's ETag`);
+    const read = await get(url);
+    assert.equal(read.headers.get('etag'), etag, `${kind}: the read's ETag`);
+    assert.equal(read.body.version, 1);
+    const none = await api(srv.base, 'PATCH', url, { token: admin, body: first });
+    assert.equal(none.status, 428, `${kind}: ${JSON.stringify(none.body)}`);
+    assert.equal(none.body.code, 'if_match.required');
+    const ok = await api(srv.base, 'PATCH', url, { token: admin, body: first, headers: { 'if-match': etag } });
+    assert.equal(ok.status, 200, `${kind}: ${JSON.stringify(ok.body)}`);
+    assert.equal(ok.body.version, 2);
+    assert.equal(ok.headers.get('etag'), `"${kind}-${created.body.id}-v2"`);
+    const stale = await api(srv.base, 'PATCH', url, { token: admin, body: second, headers: { 'if-match': etag } });
+    assert.equal(stale.status, 412, `${kind}: ${JSON.stringify(stale.body)}`);
+    assert.equal(stale.body.code, 'if_match.stale');
+    assert.equal(stale.headers.get('etag'), ok.headers.get('etag'));
+    const now = await get(url);
+    for (const [k, v] of Object.entries(first)) assert.equal(now.body[k], v, `${kind}: the stale change was not made`);
+  }
 });
 
 test('there is no delete: deactivation instead', async () => {

@@ -1,7 +1,7 @@
 // Sign-in, sessions, cookies, the CSRF defence, throttling, role checks.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, checkedFetch, login, sql, ADMIN_EMAIL, ADMIN_PASSWORD } from '../helpers.mjs';
+import { startServer, api, checkedFetch, login, sql, patchRead, ADMIN_EMAIL, ADMIN_PASSWORD } from '../helpers.mjs';
 
 let srv;
 let admin;
@@ -180,7 +180,7 @@ test('deactivating a user ends their sessions at once', async () => {
   const u = await makeUser('leaver@ministry.go.kr', ['officer']);
   const t = await login(srv.base, 'leaver@ministry.go.kr', 'correct horse battery');
   assert.equal((await api(srv.base, 'GET', '/api/v1/me', { token: t })).status, 200);
-  const d = await api(srv.base, 'PATCH', `/api/v1/users/${u.id}`, { token: admin, body: { active: false } });
+  const d = await patchRead(srv.base, `/api/v1/users/${u.id}`, { token: admin, body: { active: false } });
   assert.equal(d.status, 200);
   assert.equal(d.body.active, false);
   assert.equal((await api(srv.base, 'GET', '/api/v1/me', { token: t })).status, 401);
@@ -193,7 +193,7 @@ test('deactivating a user ends their sessions at once', async () => {
 test('deactivating an organisation locks out its users', async () => {
   const u = await makeUser('member@vendor.example', ['vendor'], 'vendor');
   const t = await login(srv.base, 'member@vendor.example', 'correct horse battery');
-  const d = await api(srv.base, 'PATCH', `/api/v1/organizations/${u.organization_id}`, {
+  const d = await patchRead(srv.base, `/api/v1/organizations/${u.organization_id}`, {
     token: admin, body: { active: false },
   });
   assert.equal(d.status, 200);

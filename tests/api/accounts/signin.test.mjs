@@ -5,7 +5,7 @@
 // passwords nobody may choose.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, login, sql, ADMIN_EMAIL, ADMIN_PASSWORD } from '../helpers.mjs';
+import { startServer, api, login, sql, patchRead, ADMIN_EMAIL, ADMIN_PASSWORD } from '../helpers.mjs';
 
 const PASSWORD = 'correct horse battery';
 let srv;
@@ -186,7 +186,7 @@ test('common passwords and passwords of spaces are refused', async () => {
     assert.deepEqual(r.body.errors.map((e) => e.field), ['password']);
   }
   const u = await makeUser('strong@ministry.go.kr');
-  const patch = await api(srv.base, 'PATCH', `/api/v1/users/${u.id}`, { token: admin, body: { password: 'iloveyou1234' } });
+  const patch = await patchRead(srv.base, `/api/v1/users/${u.id}`, { token: admin, body: { password: 'iloveyou1234' } });
   assert.equal(patch.status, 422);
   assert.match(patch.body.errors[0].message, /common/);
 });

@@ -39,7 +39,10 @@ test('an update records before and after; the browser channel is named', async (
   const res = await checkedFetch(srv.base, `/api/v1/organizations/${c.body.id}`, {
     method: 'PATCH',
     body: JSON.stringify({ name: 'After Name' }),
-    headers: { cookie: `registry_session=${admin}`, origin: `http://${host}`, 'content-type': 'application/json' },
+    headers: {
+      cookie: `registry_session=${admin}`, origin: `http://${host}`, 'content-type': 'application/json',
+      'if-match': c.headers.get('etag'),
+    },
   });
   assert.equal(res.status, 200);
   const ev = await api(srv.base, 'GET', `/api/v1/audit-events?table=organizations&record_id=${c.body.id}`, { token: admin });

@@ -2,7 +2,7 @@
 // budgets, four eyes, ETags, idempotency and payments.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, sql } from '../helpers.mjs';
+import { startServer, api, sql, patchRead } from '../helpers.mjs';
 import { procurementCast, program, purchaseOrder } from '../fixtures.mjs';
 
 let srv;
@@ -38,7 +38,7 @@ test('the catalogue holds the programme\'s models as data', async () => {
   assert.equal(dup.status, 409);
   const officer = await as(cast.officer).post('/api/v1/gpu-models', { manufacturer: 'X', model: 'Y', memory_gb: 1, form_factor: 'Z', tdp_watts: 1 });
   assert.equal(officer.status, 403);
-  const retire = await as(cast.admin).patch(`/api/v1/gpu-models/${add.body.id}`, { active: false });
+  const retire = await patchRead(srv.base, `/api/v1/gpu-models/${add.body.id}`, { token: cast.admin, body: { active: false } });
   assert.equal(retire.body.active, false);
   const vendorReads = await as(cast.vendor).get('/api/v1/gpu-models?active=true');
   assert.equal(vendorReads.status, 200);
