@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 
-import { startServer, api, checkedFetch, login, sql } from '../helpers.mjs';
+import { startServer, api, checkedFetch, login, sql, psqlSession, until } from '../helpers.mjs';
 
 let srv;
 let token;
@@ -173,16 +173,44 @@ test('the server reconnects after its database connections are cut', async () =>
 
 // The claim of a key whose first request still runs is made here in SQL,
 // with the hash the server computes (method, path, each NUL-ended; body),
-// so that no race is needed.
+// by a connection that stays open as the request's would, so that no race
+// is needed.
 test('a request whose Idempotency-Key is still running gets 409 with Retry-After', async () => {
   const body = JSON.stringify({ purchase_order_id: 999999 });
   const hash = createHash('sha256').update('POST\0/api/v1/deliveries\0').update(body).digest('hex');
-  sql(srv.db, `INSERT INTO idempotency_keys (user_id, key, request_hash)
-    SELECT id, 'running-1', '\\x${hash}' FROM users WHERE email = 'admin@localhost'`);
+  const holder = psqlSession(srv.db);
+  holder.run(`INSERT INTO idempotency_keys (user_id, key, request_hash, holder_pid, holder_started)
+    SELECT id, 'running-1', '\\x${hash}', pg_backend_pid(),
+           (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid())
+      FROM users WHERE email = 'admin@localhost'`);
+  await until(srv.db, "EXISTS (SELECT 1 FROM idempotency_keys WHERE key = 'running-1')");
   const r = await api(srv.base, 'POST', '/api/v1/deliveries', {
     token, raw: body, headers: { 'content-type': 'application/json', 'idempotency-key': 'running-1' },
   });
   assert.equal(r.status, 409, JSON.stringify(r.body));
   assert.match(r.body.detail, /still running/);
   assert.equal(r.headers.get('retry-after'), '1');
+  assert.equal(await holder.end(), 0);
+});
+
+// A claim whose connection is gone (no backend has its pid and start)
+// belongs to a request that died: free at once, unless the request's
+// writes committed, which it must never make twice.
+test('a claim whose connection is gone is taken again, unless its writes committed', async () => {
+  const body = JSON.stringify({ name: 'Orphaned claim', kind: 'vendor' });
+  const hash = createHash('sha256').update('POST\0/api/v1/organizations\0').update(body).digest('hex');
+  const claim = (key, committed) => sql(srv.db, `INSERT INTO idempotency_keys
+      (user_id, key, request_hash, holder_pid, holder_started, committed)
+    SELECT id, '${key}', '\\x${hash}', 0, now(), ${committed} FROM users WHERE email = 'admin@localhost'`);
+  const send = (key) => api(srv.base, 'POST', '/api/v1/organizations', {
+    token, raw: body, headers: { 'content-type': 'application/json', 'idempotency-key': key },
+  });
+  claim('orphan-1', false);
+  const r = await send('orphan-1');
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  claim('orphan-2', true);
+  const again = await send('orphan-2');
+  assert.equal(again.status, 409, JSON.stringify(again.body));
+  assert.equal(again.body.code, 'idempotency.in_flight');
+  assert.deepEqual(sql(srv.db, "SELECT count(*) FROM organizations WHERE name = 'Orphaned claim'"), ['1']);
 });
