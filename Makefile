@@ -23,7 +23,7 @@ ASAN     = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sani
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 
-.PHONY: all build asan run test unit fuzzers fuzz deps deps-test fmt bench clean db-stop
+.PHONY: all build asan run test check-valgrind unit fuzzers fuzz deps deps-test fmt bench clean db-stop
 all: build
 
 build: build/registry
@@ -94,6 +94,12 @@ unit: $(UNIT_BINS)
 test: deps-test
 	@$(MAKE) --no-print-directory build asan unit fuzzers
 	@scripts/test.sh
+
+# Part of the API suite against the server under valgrind's memcheck
+# (scripts/check-valgrind.sh says which part and why); not in make test.
+check-valgrind: deps-test
+	@$(MAKE) --no-print-directory build
+	@scripts/check-valgrind.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory build

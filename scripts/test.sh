@@ -6,13 +6,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-tmp=$(mktemp -d /tmp/registry-test.XXXXXX)
-chmod 755 "$tmp"
-cleanup() {
-  scripts/pg.sh stop "$tmp/pg" >/dev/null 2>&1
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/throwaway.sh
+. scripts/throwaway.sh test
 
 passed=0
 failed=0
@@ -44,9 +39,7 @@ echo "== fuzzers: saved inputs, then a short run of each"
 counted scripts/fuzz.sh short
 
 echo "== database"
-REGISTRY_PG_FAST=1 PGDATABASE=postgres scripts/pg.sh start "$tmp/pg" >/dev/null || {
-  echo "could not start the test cluster"; echo "0 passed, 1 failed"; exit 1; }
-export PGHOST=$tmp/pg/run PGUSER=registry
+throwaway_cluster || { echo "0 passed, 1 failed"; exit 1; }
 
 # Runs node's test runner over files; adds its counts to the totals.
 node_tests() {
