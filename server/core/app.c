@@ -159,8 +159,9 @@ handle_idempotent(struct req *r)
 	r->match.route->handler(r);
 	if (r->db->in_tx)
 		db_rollback(r->db);
-	if (r->defer.work != NULL || r->status >= 500 || r->reply_fd >= 0 ||
-	    r->producer.read != NULL || r->reply_secret)
+	if (r->reply_fd >= 0 || r->producer.read != NULL || r->reply_secret)
+		rc = db_idempotency_forget(r->db, r->session.user_id, key);
+	else if (r->defer.work != NULL || r->status >= 500)
 		rc = db_idempotency_release(r->db, r->session.user_id, key);
 	else
 		rc = db_idempotency_store(r->db, r->session.user_id, key, r->status,

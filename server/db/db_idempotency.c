@@ -54,6 +54,10 @@ const struct db_stmt db_idempotency_stmts[] = {
 	{ "idem_release",
 	  "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND NOT committed", 2,
 	  true },
+	/* A reply that is not kept (a secret shown once, a file): the key is
+	 * let go whatever ran, and a retry runs again. */
+	{ "idem_forget", "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2", 2,
+	  true },
 	{ NULL, NULL, 0 }
 };
 
@@ -139,6 +143,13 @@ db_idempotency_release(struct db *db, int64_t user_id, const char *key)
 {
 	forget_claim(db);
 	return db_run(db, "idem_release", DB_PARAMS(DB_INT(user_id), DB_STR(key)));
+}
+
+int
+db_idempotency_forget(struct db *db, int64_t user_id, const char *key)
+{
+	forget_claim(db);
+	return db_run(db, "idem_forget", DB_PARAMS(DB_INT(user_id), DB_STR(key)));
 }
 
 void

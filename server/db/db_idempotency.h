@@ -30,8 +30,11 @@ int db_idempotency_mark_committed(struct db *db);
 /* Stores the reply of a claimed key. */
 int db_idempotency_store(struct db *db, int64_t user_id, const char *key, int status,
     const char *content_type, const char *body, const char *location, const char *etag);
-/* Forgets a claim whose request failed on the server's side. */
+/* Forgets a claim whose request failed on the server's side, unless its
+ * writes committed: such a request must not run again. */
 int db_idempotency_release(struct db *db, int64_t user_id, const char *key);
+/* Forgets a claim whatever ran: its reply is not one to keep. */
+int db_idempotency_forget(struct db *db, int64_t user_id, const char *key);
 void idem_record_free(struct idem_record *rec);
 
 #endif
