@@ -49,11 +49,14 @@ keys_file_load(const char *path, const char *what, int (*make)(char *line, size_
 	ssize_t n = -1;
 	int fd = -1, rc = -1;
 
-	/* The default lives in REGISTRY_ROOT/var, which a fresh checkout lacks. */
+	/* The default lives in REGISTRY_ROOT/var, which a fresh checkout lacks.
+	 * 0755 as core/stream.c makes it: var/ holds the upload and proposal
+	 * folders, which a server that drops to REGISTRY_USER must reach; the
+	 * key file itself is 0600. */
 	snprintf(dir, sizeof(dir), "%s", path);
 	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
 		*slash = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
 			fprintf(stderr, "registry: folder %s: %s\n", dir, strerror(errno));
 			return -1;
 		}
