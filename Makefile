@@ -5,7 +5,7 @@
 #               cluster; the last line reads "N passed, N failed"
 
 CC      ?= cc
-PKGS     = libmicrohttpd jansson libsodium libpq libgfshare liboath
+PKGS     = libmicrohttpd jansson libsodium libpq libgfshare liboath xlsxwriter
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wcast-qual -Wpointer-arith -Wformat=2 -fno-common \
            -Wno-missing-field-initializers   # tables list the leading members only

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 pkgs=(gcc make pkg-config libc6-dev libmicrohttpd-dev libjansson-dev libsodium-dev liboath-dev
-      libpq-dev libgfshare-dev postgresql-15 postgresql-client-15)
+      libpq-dev libxlsxwriter-dev libgfshare-dev postgresql-15 postgresql-client-15)
 if [ "${1:-run}" = test ]; then
   pkgs+=(chromium fonts-noto-cjk clang-14 libclang-rt-14-dev)   # clang: the fuzzers
   # Node.js may come from elsewhere than Debian (with its own npm): only

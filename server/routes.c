@@ -10,10 +10,12 @@
 #include "deliveries/deliveries.h"
 #include "sites/sites.h"
 #include "calls/calls.h"
+#include "exports/exports.h"
 
 #define STAFF ROLE_STAFF
 #define READERS (ROLE_ADMIN | ROLE_AUDITOR)
 #define BUYERS (ROLE_ADMIN | ROLE_OFFICER)
+#define EXPORTERS (ROLE_ADMIN | ROLE_AUDITOR | ROLE_OFFICER)
 
 const struct route app_routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, ROUTE_PUBLIC | ROUTE_NO_DB },
@@ -183,6 +185,18 @@ const struct route app_routes[] = {
 	{ "POST", "/api/v1/calls/:id/opening", api_opening_passphrase, ROLE_OFFICER, 0,
 	  &api_opening_passphrase_body, 4096 },
 	{ "GET", "/api/v1/calls/:id/opening", api_opening_get, STAFF, 0 },
+
+	/* exports: the reports for auditors (officers too, but for the trail),
+	 * each export's signed manifest */
+	{ "GET", "/api/v1/exports/purchase-orders", api_exports_purchase_orders, EXPORTERS, 0 },
+	{ "GET", "/api/v1/exports/deliveries", api_exports_deliveries, EXPORTERS, 0 },
+	{ "GET", "/api/v1/exports/assets", api_exports_assets, EXPORTERS, 0 },
+	{ "GET", "/api/v1/exports/allocations", api_exports_allocations, EXPORTERS, 0 },
+	{ "GET", "/api/v1/exports/site-utilization", api_exports_site_utilization, EXPORTERS, 0 },
+	{ "GET", "/api/v1/exports/program-progress", api_exports_program_progress, EXPORTERS, 0 },
+	{ "GET", "/api/v1/exports/call", api_exports_call, EXPORTERS, 0 },
+	{ "GET", "/api/v1/exports/audit-trail", api_exports_audit_trail, READERS, 0 },
+	{ "GET", "/api/v1/exports/:id/manifest", api_exports_manifest, EXPORTERS, 0 },
 };
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

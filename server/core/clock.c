@@ -48,3 +48,14 @@ clock_now(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return out;
 }
+
+const char *
+clock_seoul_today(char out[11])
+{
+	time_t t = time(NULL) + 9 * 3600;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+	return out;
+}

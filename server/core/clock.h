@@ -17,4 +17,8 @@ const char *clock_now(char out[32]);
 /* The same time as Unix seconds (second factors count time steps in it). */
 time_t clock_time(void);
 
+/* Today in Seoul (UTC+9, no summer time) by the real clock, as
+ * "YYYY-MM-DD" in out; returns out. */
+const char *clock_seoul_today(char out[11]);
+
 #endif

@@ -1,14 +1,20 @@
 /* export.c -- the CSV reply producer: rows from db/rows.c, formatted a
- * batch at a time into one buffer that the HTTP layer drains. */
+ * batch at a time into one buffer that the HTTP layer drains, hashed on
+ * the way; and the report reply that picks CSV or XLSX. */
 #include "core/export.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
+#include <sodium.h>
 
+#include "config.h"
 #include "core/reply.h"
 #include "lib/csv.h"
+#include "log.h"
 
 #define BATCH_BYTES (32 * 1024)
 #define MAX_COLS 32
@@ -19,12 +25,28 @@ struct csv_producer {
 	size_t sent;             /* of out.len */
 	size_t ncols;
 	bool end;
+	uint64_t nrows, nbytes;
+	crypto_hash_sha256_state sha;
+	export_done_fn done;     /* NULL: nothing to record */
+	int64_t id;
 };
 
 bool
 export_wants_csv(const struct req *r)
 {
 	return r->accept != NULL && strncasecmp(r->accept, "text/csv", 8) == 0;
+}
+
+/* The rows have all been formatted: the report's end, with its hash. */
+static void
+finish(struct csv_producer *p)
+{
+	unsigned char sha[crypto_hash_sha256_BYTES];
+	struct db *db = db_rows_db(p->rows);
+
+	crypto_hash_sha256_final(&p->sha, sha);
+	if (p->done != NULL && (db == NULL || p->done(db, p->id, p->nrows, p->nbytes, sha) != 0))
+		log_warn("export %lld: its end could not be recorded", (long long)p->id);
 }
 
 /* Formats rows until a batch is ready or they end. -1 on an error. */
@@ -50,8 +72,15 @@ fill(struct csv_producer *p)
 			cells[i] = PQgetisnull(row, 0, (int)i) ? NULL : PQgetvalue(row, 0, (int)i);
 		csv_out_row(&p->out, cells, i);
 		PQclear(row);
+		p->nrows++;
 	}
-	return p->out.failed ? -1 : 0;
+	if (p->out.failed)
+		return -1;
+	crypto_hash_sha256_update(&p->sha, (const unsigned char *)p->out.buf, p->out.len);
+	p->nbytes += p->out.len;
+	if (p->end)
+		finish(p);
+	return 0;
 }
 
 static ssize_t
@@ -92,26 +121,110 @@ export_refused_reply(struct req *r, int rc)
 	reply_header(r, "Retry-After", rc > 0 ? "10" : "5");
 }
 
-void
-export_csv_reply(struct req *r, const char *filename, const char *const *header,
-    size_t ncols, struct db_rows *rows)
+static void
+attachment(struct req *r, const char *filename, const char *ext)
 {
-	struct reply_producer prod = { produce, release, NULL };
+	char disposition[200];
+
+	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s%s\"", filename, ext);
+	reply_header(r, "Content-Disposition", disposition);
+}
+
+/* A CSV producer over rows, its first batch (the byte order mark and the
+ * lines above the rows) formatted; NULL when out of memory (rows closed). */
+static struct csv_producer *
+csv_start(struct db_rows *rows, size_t ncols)
+{
 	struct csv_producer *p;
-	char disposition[160];
 
 	if (ncols > MAX_COLS || (p = calloc(1, sizeof(*p))) == NULL) {
 		db_rows_close(rows);
-		reply_problem(r, PROBLEM_INTERNAL_ERROR, "the download could not be prepared");
-		return;
+		return NULL;
 	}
 	p->rows = rows;
 	p->ncols = ncols;
 	p->out.neutralise = true;
+	crypto_hash_sha256_init(&p->sha);
 	csv_out_text(&p->out, "\xef\xbb\xbf", 3);         /* UTF-8 BOM, for Excel */
-	csv_out_row(&p->out, header, ncols);
-	prod.cls = p;
+	return p;
+}
+
+static void
+csv_go(struct req *r, struct csv_producer *p)
+{
+	struct reply_producer prod = { produce, release, p };
+
+	crypto_hash_sha256_update(&p->sha, (const unsigned char *)p->out.buf, p->out.len);
+	p->nbytes = p->out.len;
 	reply_stream(r, 200, "text/csv; charset=utf-8", &prod);
-	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"", filename);
-	reply_header(r, "Content-Disposition", disposition);
+}
+
+void
+export_csv_reply(struct req *r, const char *filename, const char *const *header,
+    size_t ncols, struct db_rows *rows)
+{
+	struct csv_producer *p = csv_start(rows, ncols);
+
+	if (p == NULL) {
+		reply_problem(r, PROBLEM_INTERNAL_ERROR, "the download could not be prepared");
+		return;
+	}
+	csv_out_row(&p->out, header, ncols);
+	csv_go(r, p);
+	attachment(r, filename, "");
+}
+
+static void
+csv_report(struct req *r, const struct export_report *rep, struct db_rows *rows)
+{
+	const char *names[MAX_COLS];
+	struct csv_producer *p = csv_start(rows, rep->ncols);
+	size_t i;
+
+	if (p == NULL) {
+		reply_problem(r, PROBLEM_INTERNAL_ERROR, "the download could not be prepared");
+		return;
+	}
+	for (i = 0; i < rep->npreamble; i++)
+		csv_out_row(&p->out, rep->preamble[i], 2);
+	csv_out_text(&p->out, "\r\n", 2);
+	for (i = 0; i < rep->ncols; i++)
+		names[i] = rep->columns[i].name;
+	csv_out_row(&p->out, names, rep->ncols);
+	p->done = rep->done;
+	p->id = rep->id;
+	csv_go(r, p);
+	attachment(r, rep->filename, ".csv");
+}
+
+static void
+xlsx_report(struct req *r, const struct export_report *rep, struct db_rows *rows)
+{
+	unsigned char sha[crypto_hash_sha256_BYTES];
+	uint64_t size, nrows;
+	char err[256];
+	int fd;
+
+	if (export_xlsx_write(rep, rows, config.upload_dir, &fd, &size, &nrows, sha, err,
+	    sizeof(err)) != 0) {
+		db_rows_close(rows);
+		log_warn("export %lld: %s", (long long)rep->id, err);
+		reply_problem(r, PROBLEM_INTERNAL_ERROR, "the workbook could not be written");
+		return;
+	}
+	db_rows_close(rows);
+	if (rep->done != NULL && rep->done(r->db, rep->id, nrows, size, sha) != 0)
+		log_warn("export %lld: its end could not be recorded", (long long)rep->id);
+	reply_file(r, fd, (size_t)size,
+	    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+	attachment(r, rep->filename, ".xlsx");
+}
+
+void
+export_report_reply(struct req *r, const struct export_report *rep, struct db_rows *rows)
+{
+	if (rep->format == EXPORT_XLSX)
+		xlsx_report(r, rep, rows);
+	else
+		csv_report(r, rep, rows);
 }

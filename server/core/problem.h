@@ -269,7 +269,12 @@
 	X(SECOND_FACTOR_CODE_INVALID, "second_factor.code_invalid", 422, \
 	    "the code is wrong, out of time or used already (a failed sign-in)") \
 	X(SECOND_FACTOR_PASSWORD_WRONG, "second_factor.password_wrong", 422, \
-	    "the password given is not the account's (a failed sign-in)")
+	    "the password given is not the account's (a failed sign-in)") \
+	X(EXPORT_NOT_FOUND, "export.not_found", 404, \
+	    "no export has this id") \
+	X(EXPORT_INCOMPLETE, "export.incomplete", 409, \
+	    "the export was not produced to its end (its client left, or it is still running): " \
+	    "it has no manifest")
 
 struct problem_def {
 	const char *code;        /* "po.budget_exceeded" */

@@ -446,3 +446,14 @@ validate_page_or_reply(struct req *r, int *limit, int64_t *after)
 	}
 	return 0;
 }
+
+int
+validate_query_date_or_reply(struct req *r, const char *name, const char **out)
+{
+	*out = req_query(r, name);
+	if (*out == NULL || is_date(*out))
+		return 0;
+	reply_problem_with(r, PROBLEM_QUERY_INVALID, json_pack("{s:s}", "parameter", name),
+	    "query parameter %s must be a date, YYYY-MM-DD", name);
+	return -1;
+}

@@ -88,6 +88,10 @@ int validate_query_bool_or_reply(struct req *r, const char *name, const char **o
 int validate_query_enum_or_reply(struct req *r, const char *name,
     const char *const *one_of, const char **out);
 
+/* A query parameter that must be a date (YYYY-MM-DD, a real day) when
+ * present; *out is its value or NULL. 400 query.invalid otherwise. */
+int validate_query_date_or_reply(struct req *r, const char *name, const char **out);
+
 /* Refuses query parameters outside the allowed list (NULL-terminated). */
 int validate_query_known_or_reply(struct req *r, const char *const *allowed);
 

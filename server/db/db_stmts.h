@@ -28,6 +28,9 @@ extern const struct db_stmt db_applicants_stmts[];
 extern const struct db_stmt db_letters_stmts[];
 extern const struct db_stmt db_guidelines_stmts[];
 extern const struct db_stmt db_proposals_stmts[];
+/* exports */
+extern const struct db_stmt db_reports_stmts[];
+extern const struct db_stmt db_exports_stmts[];
 
 #define DB_STMT_TABLES \
 	db_sessions_stmts, db_organizations_stmts, db_users_stmts, db_second_factor_stmts, \
@@ -39,6 +42,8 @@ extern const struct db_stmt db_proposals_stmts[];
 	, db_sites_stmts, db_allocations_stmts \
 	/* calls */ \
 	, db_calls_stmts, db_applicants_stmts, db_letters_stmts, db_guidelines_stmts, \
-	db_proposals_stmts
+	db_proposals_stmts \
+	/* exports */ \
+	, db_reports_stmts, db_exports_stmts
 
 #endif

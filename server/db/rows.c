@@ -135,6 +135,12 @@ db_rows_next(struct db_rows *rows, PGresult **row)
 	return 0;
 }
 
+struct db *
+db_rows_db(struct db_rows *rows)
+{
+	return rows->done ? rows->db : NULL;
+}
+
 void
 db_rows_close(struct db_rows *rows)
 {

@@ -12,6 +12,7 @@
 
 #include <libpq-fe.h>
 
+#include "db/db.h"
 #include "db/values.h"
 
 struct db_rows;
@@ -26,6 +27,10 @@ int db_rows_open(const char *stmt, const struct db_param *p, size_t n,
 /* The next row: 1 with *row set (a one-row result, caller PQclear()s),
  * 0 after the last, -1 on an error. */
 int db_rows_next(struct db_rows *rows, PGresult **row);
+
+/* The download's connection once its rows have ended (NULL before), for
+ * one more statement on it: recording the end of the download. */
+struct db *db_rows_db(struct db_rows *rows);
 
 /* Ends the download: a statement still running is cancelled and drained,
  * and the connection goes back to the pool (or is closed if broken). */

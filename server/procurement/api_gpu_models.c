@@ -11,6 +11,7 @@ static const struct field_spec model_fields[] = {
 	{ "memory_gb", FIELD_INTEGER, true, 0, 100000, NULL },
 	{ "form_factor", FIELD_STRING, true, 1, 50, NULL },
 	{ "tdp_watts", FIELD_INTEGER, true, 0, 100000, NULL },
+	{ "depreciation_months", FIELD_INTEGER, false, 0, 600, NULL },
 };
 
 static const struct field_spec model_patch_fields[] = {
@@ -19,6 +20,7 @@ static const struct field_spec model_patch_fields[] = {
 	{ "memory_gb", FIELD_INTEGER, false, 0, 100000, NULL },
 	{ "form_factor", FIELD_STRING, false, 1, 50, NULL },
 	{ "tdp_watts", FIELD_INTEGER, false, 0, 100000, NULL },
+	{ "depreciation_months", FIELD_INTEGER, false, 0, 600, NULL },
 	{ "active", FIELD_BOOLEAN, false, 0, 0, NULL },
 };
 

@@ -4,7 +4,8 @@
 #include "procurement/procurement.h"
 
 #include <string.h>
-#include <time.h>
+
+#include "core/clock.h"
 
 static const char *const currencies[] = { "KRW", "USD", NULL };
 
@@ -16,17 +17,6 @@ static const struct field_spec payment_fields[] = {
 };
 
 const struct field_table api_payments_create_body = FIELD_TABLE(payment_fields);
-
-/* Today in Seoul (UTC+9, no summer time), as YYYY-MM-DD. */
-static void
-seoul_today(char out[11])
-{
-	time_t now = time(NULL) + 9 * 3600;
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
 
 /* GET /api/v1/purchase-orders/:id/payments */
 void
@@ -96,7 +86,7 @@ api_payments_create(struct req *r)
 	if (validate_fields_or_reply(r, w.fields, payment_fields,
 	    sizeof(payment_fields) / sizeof(payment_fields[0]), false) != 0)
 		goto out;
-	seoul_today(today);
+	clock_seoul_today(today);
 	if (strcmp(json_string_value(json_object_get(w.fields, "paid_on")), today) > 0) {
 		reply_invalid(r, json_pack("[{s:s, s:s}]", "field", "paid_on", "message",
 		    "is in the future"), "paid_on");

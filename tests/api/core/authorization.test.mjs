@@ -131,6 +131,16 @@ const TABLE = [
   ['GET', '/api/v1/calls/:id/proposals/:submission_id/content', 'ok ok ok ok 403 401'],
   ['POST', '/api/v1/calls/:id/opening', '403 ok 403 403 403 401'],
   ['GET', '/api/v1/calls/:id/opening', 'ok ok 403 ok 403 401'],
+  // exports
+  ['GET', '/api/v1/exports/purchase-orders', 'ok ok 403 ok 403 401'],
+  ['GET', '/api/v1/exports/deliveries', 'ok ok 403 ok 403 401'],
+  ['GET', '/api/v1/exports/assets', 'ok ok 403 ok 403 401'],
+  ['GET', '/api/v1/exports/allocations', 'ok ok 403 ok 403 401'],
+  ['GET', '/api/v1/exports/site-utilization', 'ok ok 403 ok 403 401'],
+  ['GET', '/api/v1/exports/program-progress', 'ok ok 403 ok 403 401'],
+  ['GET', '/api/v1/exports/call', 'ok ok 403 ok 403 401'],
+  ['GET', '/api/v1/exports/audit-trail', 'ok 403 403 ok 403 401'],
+  ['GET', '/api/v1/exports/:id/manifest', 'ok ok 403 ok 403 401'],
 ];
 
 // The route table as the binary prints it: one "METHOD /path" a line,

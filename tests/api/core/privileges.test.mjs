@@ -103,6 +103,7 @@ const expected = {
   calls: 'SELECT, INSERT, UPDATE',
   deliveries: 'SELECT, INSERT, UPDATE',
   delivery_units: 'SELECT, INSERT, UPDATE',
+  exports: 'SELECT, INSERT, UPDATE',
   gpu_models: 'SELECT, INSERT, UPDATE',
   guideline_downloads: 'SELECT, INSERT',
   guideline_versions: 'SELECT, INSERT',
