@@ -21,6 +21,11 @@ int cli_statement(int argc, char **argv);
  * gives it (verifier_key); prints {valid, key_id, title, fields} and
  * exits 0 when valid, 1 when not, 2 on a usage error. */
 int cli_verify_receipt(int argc, char **argv);
+/* registry verify-export FILE MANIFEST [--public-key KEY | --public-key-file
+ * PATH]: whether FILE is the export its signed manifest describes, checked
+ * with only the service's public key (verify_export.c). 0 yes, 1 no, 2 on
+ * an error. */
+int cli_verify_export(int argc, char **argv);
 
 /* On first start: the ministry organisation and admin@localhost, with
  * REGISTRY_ADMIN_PASSWORD or a random password printed once. */

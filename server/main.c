@@ -42,6 +42,8 @@ usage(void)
 	    "  statement NAME  print the SQL of a prepared statement (for the benchmark)\n"
 	    "  verify-receipt FILE --key VERIFIER_KEY\n"
 	    "             check a signed receipt or checkpoint with the public key only\n"
+	    "  verify-export FILE MANIFEST --public-key KEY\n"
+	    "             check a downloaded export against its signed manifest\n"
 	    "  version    print versions\n\n", stdout);
 	config_usage();
 }
@@ -236,6 +238,8 @@ main(int argc, char **argv)
 		return cli_statement(argc - 1, argv + 1);
 	if (strcmp(cmd, "verify-receipt") == 0)
 		return cli_verify_receipt(argc - 1, argv + 1);
+	if (strcmp(cmd, "verify-export") == 0)
+		return cli_verify_export(argc - 1, argv + 1);
 	if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "user") != 0) {
 		usage();
 		return 2;

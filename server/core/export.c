@@ -25,6 +25,7 @@ struct csv_producer {
 	size_t sent;             /* of out.len */
 	size_t ncols;
 	bool end;
+	bool finished;           /* the end was recorded */
 	uint64_t nrows, nbytes;
 	crypto_hash_sha256_state sha;
 	export_done_fn done;     /* NULL: nothing to record */
@@ -78,8 +79,10 @@ fill(struct csv_producer *p)
 		return -1;
 	crypto_hash_sha256_update(&p->sha, (const unsigned char *)p->out.buf, p->out.len);
 	p->nbytes += p->out.len;
-	if (p->end)
+	if (p->end && !p->finished) {
+		p->finished = true;
 		finish(p);
+	}
 	return 0;
 }
 
