@@ -49,7 +49,7 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	unsigned long body_mem, min_rate, grace, idle, exports, drain, headers, conns;
 	unsigned long account_failures, address_failures, hash_threads, hash_queue;
 	char bad[64];
-	unsigned long registrations, proposal_limit, window;
+	unsigned long registrations, proposal_limit, window, open_cache;
 	static char upload_dir[4096], signing_key_file[4096], proposal_dir[4096];
 	static char totp_key_file[4096];
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -89,7 +89,9 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	    number(get, "REGISTRY_PROPOSAL_LIMIT", 50UL << 20, 1024, 4096UL << 20,
 	    &proposal_limit, err, errlen) != 0 ||
 	    number(get, "REGISTRY_OPENING_WINDOW_SECONDS", 900, 10, 86400, &window, err,
-	    errlen) != 0)
+	    errlen) != 0 ||
+	    number(get, "REGISTRY_OPEN_DATA_CACHE_SECONDS", 60, 0, 86400,
+	    &open_cache, err, errlen) != 0)
 		return -1;
 	if (addr_list_parse(get("REGISTRY_TRUSTED_PROXIES"), &c->trusted_proxies,
 	    bad, sizeof(bad)) != 0) {
@@ -146,6 +148,7 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	c->hash_threads = (unsigned)hash_threads;
 	c->hash_queue = (unsigned)hash_queue;
 	c->registrations_per_hour = (unsigned)registrations;
+	c->open_data_cache_seconds = (unsigned)open_cache;
 	c->test_clock_file = text(get, "REGISTRY_TEST_CLOCK_FILE", NULL);
 	c->migrate_on_start = strcmp(migrate, "true") == 0;
 	c->admin_password = text(get, "REGISTRY_ADMIN_PASSWORD", NULL);
@@ -156,6 +159,22 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 		c->signing_key_file = signing_key_file;
 	}
 	c->signing_key_name = text(get, "REGISTRY_SIGNING_KEY_NAME", "gpu-registry");
+	c->ocds_prefix = text(get, "REGISTRY_OCDS_PREFIX", "ocds-krgpu1");
+	if (strlen(c->ocds_prefix) != 11 || strncmp(c->ocds_prefix, "ocds-", 5) != 0 ||
+	    strspn(c->ocds_prefix + 5, "abcdefghijklmnopqrstuvwxyz0123456789") != 6) {
+		snprintf(err, errlen, "REGISTRY_OCDS_PREFIX=%s: expected ocds- and six lower-case "
+		    "letters or digits (the prefix registered with the Open Contracting "
+		    "Partnership)", c->ocds_prefix);
+		return -1;
+	}
+	c->public_url = text(get, "REGISTRY_PUBLIC_URL", "http://localhost:8080");
+	if (strncmp(c->public_url, "http://", 7) != 0 && strncmp(c->public_url, "https://", 8) != 0) {
+		snprintf(err, errlen, "REGISTRY_PUBLIC_URL=%s: expected an http or https URL",
+		    c->public_url);
+		return -1;
+	}
+	c->ocds_publisher = text(get, "REGISTRY_OCDS_PUBLISHER",
+	    "과학기술정보통신부 (Ministry of Science and ICT)");
 	if (c->database_url == NULL && c->serve_database_url == NULL) {
 		snprintf(err, errlen, "DATABASE_URL is not set (make run sets it for the "
 		    "project's own cluster)");
@@ -194,6 +213,14 @@ config_usage(void)
 	    "                                  checkpoints); made 0600 when missing\n"
 	    "                                  [REGISTRY_ROOT/var/signing.key]\n"
 	    "  REGISTRY_SIGNING_KEY_NAME       the name a new key is given [gpu-registry]\n"
+	    "  REGISTRY_OCDS_PREFIX            the registered ocid prefix of the open data,\n"
+	    "                                  ocds- and six characters [ocds-krgpu1]\n"
+	    "  REGISTRY_PUBLIC_URL             where the service is reached, for the OCDS\n"
+	    "                                  package's uri [http://localhost:8080]\n"
+	    "  REGISTRY_OCDS_PUBLISHER         the OCDS package's publisher\n"
+	    "                                  [과학기술정보통신부 (Ministry of Science and ICT)]\n"
+	    "  REGISTRY_OPEN_DATA_CACHE_SECONDS  how long the open data (OCDS, public progress)\n"
+	    "                                  is served from memory and cached by clients [60]\n"
 	    "  REGISTRY_BODY_MEMORY_LIMIT      bytes of bodies held in memory by all\n"
 	    "                                  requests together; past it 503 [67108864]\n"
 	    "  REGISTRY_BODY_MIN_RATE          slowest body accepted, bytes/s [1024]\n"

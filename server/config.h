@@ -53,6 +53,12 @@ struct config {
 	const char *signing_key_file; /* REGISTRY_SIGNING_KEY_FILE, default <root>/var/signing.key */
 	const char *signing_key_name; /* REGISTRY_SIGNING_KEY_NAME: the key's name when it is
 	                               * made, default "gpu-registry" */
+	const char *ocds_prefix;     /* REGISTRY_OCDS_PREFIX: "ocds-" and six characters, the
+	                              * registered prefix of every ocid [ocds-krgpu1] */
+	const char *public_url;      /* REGISTRY_PUBLIC_URL: where the service is reached, for
+	                              * the OCDS package's uri [http://localhost:8080] */
+	const char *ocds_publisher;  /* REGISTRY_OCDS_PUBLISHER: the package's publisher */
+	unsigned open_data_cache_seconds; /* REGISTRY_OPEN_DATA_CACHE_SECONDS, default 60 */
 };
 
 /* A lookup function, so tests can feed a fake environment. */

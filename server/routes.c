@@ -197,6 +197,9 @@ const struct route app_routes[] = {
 	{ "GET", "/api/v1/exports/call", api_exports_call, EXPORTERS, 0 },
 	{ "GET", "/api/v1/exports/audit-trail", api_exports_audit_trail, READERS, 0 },
 	{ "GET", "/api/v1/exports/:id/manifest", api_exports_manifest, EXPORTERS, 0 },
+	/* the open data, public and cached */
+	{ "GET", "/api/v1/exports/ocds", api_exports_ocds, 0, ROUTE_PUBLIC },
+	{ "GET", "/api/v1/public/progress", api_public_progress, 0, ROUTE_PUBLIC },
 };
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

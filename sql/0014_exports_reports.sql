@@ -79,3 +79,9 @@ $$;
 
 INSERT INTO serving_privileges (table_name, privileges) VALUES
     ('exports', 'SELECT, INSERT, UPDATE');
+
+-- Prices a ministry marks confidential stay out of the open data (OCDS):
+-- the order is published without its values. Set by an administrator in
+-- the database for now (no endpoint yet).
+ALTER TABLE purchase_orders
+    ADD COLUMN prices_confidential boolean NOT NULL DEFAULT false;

@@ -216,15 +216,20 @@ static void
 add_headers(struct MHD_Response *resp, const struct req *r)
 {
 	size_t i;
-	/* Files revalidate with their ETag; everything else is never stored. */
-	bool never_store = !r->revalidate;
+	/* Files revalidate with their ETag; everything else is never stored,
+	 * unless its handler said otherwise (public keys, open data). */
+	bool never_store = !r->revalidate, own = false;
+
+	for (i = 0; i < r->nheaders; i++)
+		own |= strcasecmp(r->headers[i].key, "Cache-Control") == 0;
 
 	MHD_add_response_header(resp, "X-Request-Id", r->request_id);
 	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, "Cache-Control", never_store ? "no-store" : "no-cache");
+	if (!own)
+		MHD_add_response_header(resp, "Cache-Control", never_store ? "no-store" : "no-cache");
 	if (atomic_load(&stopping))      /* draining: no more on this connection */
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (r->reply_type != NULL)

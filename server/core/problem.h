@@ -274,7 +274,10 @@
 	    "no export has this id") \
 	X(EXPORT_INCOMPLETE, "export.incomplete", 409, \
 	    "the export was not produced to its end (its client left, or it is still running): " \
-	    "it has no manifest")
+	    "it has no manifest") \
+	X(OCDS_NOT_PUBLISHED, "ocds.not_published", 404, \
+	    "nothing of this programme or call is published as open data (an unknown id reads " \
+	    "the same)")
 
 struct problem_def {
 	const char *code;        /* "po.budget_exceeded" */

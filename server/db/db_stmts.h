@@ -31,6 +31,7 @@ extern const struct db_stmt db_proposals_stmts[];
 /* exports */
 extern const struct db_stmt db_reports_stmts[];
 extern const struct db_stmt db_exports_stmts[];
+extern const struct db_stmt db_ocds_stmts[];
 
 #define DB_STMT_TABLES \
 	db_sessions_stmts, db_organizations_stmts, db_users_stmts, db_second_factor_stmts, \
@@ -44,6 +45,6 @@ extern const struct db_stmt db_exports_stmts[];
 	, db_calls_stmts, db_applicants_stmts, db_letters_stmts, db_guidelines_stmts, \
 	db_proposals_stmts \
 	/* exports */ \
-	, db_reports_stmts, db_exports_stmts
+	, db_reports_stmts, db_exports_stmts, db_ocds_stmts
 
 #endif

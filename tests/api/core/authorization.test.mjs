@@ -141,6 +141,8 @@ const TABLE = [
   ['GET', '/api/v1/exports/call', 'ok ok 403 ok 403 401'],
   ['GET', '/api/v1/exports/audit-trail', 'ok 403 403 ok 403 401'],
   ['GET', '/api/v1/exports/:id/manifest', 'ok ok 403 ok 403 401'],
+  ['GET', '/api/v1/exports/ocds', 'ok ok ok ok ok ok'],
+  ['GET', '/api/v1/public/progress', 'ok ok ok ok ok ok'],
 ];
 
 // The route table as the binary prints it: one "METHOD /path" a line,
