@@ -53,11 +53,9 @@ before(async () => {
     INSERT INTO payments (purchase_order_id, invoice_number, amount, currency, amount_krw, paid_on, recorded_by)
     VALUES (${po.id}, 'INV-1', 30000000, 'KRW', 30000000, '2026-01-15', ${cast.officer.user.id}); COMMIT;`);
   call = await publishedCall(srv.base, m.officer);
-  const g = await fetch(`${srv.base}/api/v1/calls/${call.id}/guidelines`, {
-    method: 'POST', body: pdf('공모지침서'),
-    headers: { authorization: `Bearer ${m.officer}`, 'content-type': 'application/pdf', 'x-note': 'first' },
-  });
-  assert.ok(g.status === 201 || g.status === 200 || g.status === 422, `guidelines: ${g.status} ${await g.text()}`);
+  const g = await api(srv.base, 'POST', `/api/v1/calls/${call.id}/guidelines?note=${encodeURIComponent('제1판')}`,
+    { token: m.officer, raw: pdf('공모지침서'), headers: { 'content-type': 'application/pdf' } });
+  assert.equal(g.status, 201, JSON.stringify(g.body));
 });
 after(async () => { await srv.stop(); });
 
@@ -128,6 +126,9 @@ test('a call as a tender: periods and guideline documents; unknown ids are 404',
   assert.equal(t.status, 'active');
   assert.deepEqual(t.tenderPeriod, { startDate: '2026-04-01T10:00:00+09:00', endDate: '2026-05-15T18:00:00+09:00' });
   assert.equal(t.numberOfTenderers, undefined, 'proposals are not recorded yet');
+  assert.deepEqual(t.documents.map((d) => [d.id, d.documentType, d.description, d.format, d.datePublished]),
+    [['guidelines-v1', 'biddingDocuments', '제1판', 'application/pdf', '2026-04-01T10:00:00+09:00']]);
+  assert.equal(t.documents[0].url, undefined, 'served only to those who filed a letter');
   const missing = await ocds('?call_id=999999');
   assert.equal(missing.status, 404);
   assert.equal(missing.body.code, 'ocds.not_published');
