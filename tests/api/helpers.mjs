@@ -1,6 +1,7 @@
 // Shared by the API and browser tests: each test file gets its own database
 // in the throwaway cluster that `make test` started, and its own server
 // process on a loopback port the kernel chose.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -164,4 +165,15 @@ export async function until(db, condition, tries = 1500) {
     if (--tries === 0) throw new Error(`never came true: ${condition}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+// Waits until cond() (sync or async) is true, polling; fails naming what
+// never happened after ms.
+export async function eventually(what, cond, ms = 8000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await cond()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.fail(`timed out waiting for ${what}`);
 }

@@ -9,7 +9,7 @@ import net from 'node:net';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, api, login, sql } from '../helpers.mjs';
+import { startServer, api, login, sql, eventually } from '../helpers.mjs';
 import { person } from '../fixtures.mjs';
 import { seedAssets } from '../seed.mjs';
 
@@ -44,14 +44,7 @@ function rawClient(server = srv) {
   return c;
 }
 
-async function until(what, cond, ms = 8000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await sleep(50);
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
+const until = (what, cond, ms = 8000) => eventually(what, cond, ms);
 
 const uploads = () => readdirSync(srv.uploads);
 const uploadHead = (length, token, extra = '') =>
