@@ -1,8 +1,9 @@
 /* db_ocds.c -- the open data: an OCDS 1.1 release package, and the
  * programmes' public progress, built by PostgreSQL as JSON.
  *
- * One contracting process per published call (a tender: its periods and
- * guideline documents) and per purchase order from its approval on (an
+ * One contracting process per published call (a tender: its periods,
+ * guideline documents and, once the set of sealed proposals is frozen at
+ * the deadline, the number of tenderers) and per purchase order from its approval on (an
  * award to the vendor, and the order as its contract: items by GPU model
  * with unit values in won, deliveries as milestones of type delivery,
  * payments as transactions). One release each, its id the ocid and the
@@ -104,6 +105,8 @@
 	"          'endDate', seoul_text(c.loi_deadline))," \
 	"      'awardPeriod', jsonb_build_object('startDate', seoul_text(c.opening_at)," \
 	"          'endDate', seoul_text(c.evaluation_ends_at))," \
+	"      'numberOfTenderers', (SELECT x.size FROM proposal_checkpoints x" \
+	"                             WHERE x.call_id = c.id)," \
 	"      'documents', " CALL_DOCUMENTS "))) AS release" \
 	"  FROM calls c JOIN organizations b ON b.id = c.organization_id" \
 	" WHERE c.published_at IS NOT NULL" \

@@ -156,40 +156,62 @@
 	"  ORDER BY g.id, m.due_on"
 
 /* $1 call: the letters of intent (each version, with its consortium
- * members), the briefing's attendees and the guideline downloads; then a
- * marked line where the proposals will go (sealed submissions, the
- * opening, scores and the award are not recorded by the registry yet). */
+ * members), the briefing's attendees, the guideline downloads, the sealed
+ * proposals as hashes only (each version's receipt hash, the blob's size
+ * and hash), the set frozen at the deadline (its Merkle root), who gave a
+ * passphrase to the opening and what the opening found for each proposal;
+ * then a marked line where scores and the award will go (the registry does
+ * not record them yet). Never a proposal's content. */
+#define CALL_FROM(t, alias) \
+	"   FROM " t " " alias " JOIN calls c ON c.id = " alias ".call_id" \
+	"  WHERE " FILTER_ID("c.id", "$1")
 #define CALL \
-	"SELECT * FROM (" \
-	" SELECT c.id AS call_id, c.title_ko, 'letter' AS section, l.reference, o.name," \
-	"        v.contact->>'name', v.action || ' v' || v.version," \
+	"SELECT call_id, title, section, ref, org, person, detail, members, at, n FROM (" \
+	" SELECT c.id AS call_id, c.title_ko AS title, 'letter' AS section, l.reference AS ref," \
+	"        o.name AS org, v.contact->>'name' AS person, v.action || ' v' || v.version AS detail," \
 	"        (SELECT string_agg(concat_ws(' / ', mb->>'role', mb->>'name'," \
 	"                 mb->>'registration_number', mb->>'country'), '; ')" \
-	"           FROM jsonb_array_elements(v.members) mb)," \
-	"        seoul_text(v.received_at) AS at, v.id AS n" \
+	"           FROM jsonb_array_elements(v.members) mb) AS members," \
+	"        seoul_text(v.received_at) AS at, v.id AS n, 1 AS k" \
 	"   FROM letter_versions v JOIN letters l ON l.id = v.letter_id" \
 	"   JOIN calls c ON c.id = l.call_id JOIN organizations o ON o.id = l.organization_id" \
 	"  WHERE " FILTER_ID("c.id", "$1") \
 	" UNION ALL" \
-	" SELECT c.id, c.title_ko, 'briefing_attendee', NULL, o.name, b.name, b.title, NULL," \
-	"        seoul_text(b.registered_at), b.id" \
-	"   FROM briefing_attendees b JOIN calls c ON c.id = b.call_id" \
-	"   JOIN organizations o ON o.id = b.organization_id" \
-	"  WHERE " FILTER_ID("c.id", "$1") \
+	" SELECT c.id, c.title_ko, 'briefing_attendee', NULL," \
+	"        (SELECT name FROM organizations WHERE id = b.organization_id), b.name, b.title, NULL," \
+	"        seoul_text(b.registered_at), b.id, 2" CALL_FROM("briefing_attendees", "b") \
 	" UNION ALL" \
-	" SELECT c.id, c.title_ko, 'guideline_download', 'v' || gv.version, o.name, " PERSON("us") "," \
-	"        NULL, NULL, seoul_text(g.at), g.id" \
-	"   FROM guideline_downloads g JOIN calls c ON c.id = g.call_id" \
-	"   JOIN guideline_versions gv ON gv.id = g.guideline_version_id" \
-	"   JOIN organizations o ON o.id = g.organization_id JOIN users us ON us.id = g.user_id" \
-	"  WHERE " FILTER_ID("c.id", "$1") \
+	" SELECT c.id, c.title_ko, 'guideline_download'," \
+	"        'v' || (SELECT version FROM guideline_versions WHERE id = g.guideline_version_id)," \
+	"        (SELECT name FROM organizations WHERE id = g.organization_id)," \
+	"        (SELECT " PERSON("us") " FROM users us WHERE us.id = g.user_id), NULL, NULL," \
+	"        seoul_text(g.at), g.id, 3" CALL_FROM("guideline_downloads", "g") \
 	" UNION ALL" \
-	" SELECT c.id, c.title_ko, 'proposals_not_recorded_yet', NULL, NULL, NULL," \
-	"        'sealed submissions (receipt hashes), the opening record, scores and the award" \
-	" are not recorded by the registry yet', NULL, NULL, 0" \
-	"   FROM calls c WHERE " FILTER_ID("c.id", "$1") \
-	") x ORDER BY call_id, CASE section WHEN 'letter' THEN 1 WHEN 'briefing_attendee' THEN 2" \
-	" WHEN 'guideline_download' THEN 3 ELSE 4 END, at, n"
+	" SELECT c.id, c.title_ko, 'proposal_' || s.action," \
+	"        (SELECT encode(r.sha256, 'hex') FROM proposal_receipts r WHERE r.submission_id = s.id)," \
+	"        (SELECT name FROM organizations WHERE id = s.organization_id), NULL," \
+	"        'v' || s.version || coalesce(', ' || s.size || ' bytes sealed, sha256 '" \
+	"          || encode(s.sha256, 'hex'), ''), NULL, seoul_text(s.received_at), s.id, 4" \
+	        CALL_FROM("proposal_submissions", "s") \
+	" UNION ALL" \
+	" SELECT c.id, c.title_ko, 'proposals_frozen', encode(x.root, 'hex'), NULL, NULL," \
+	"        x.size || ' proposals under this Merkle root', NULL, seoul_text(x.frozen_at), x.id, 5" \
+	        CALL_FROM("proposal_checkpoints", "x") \
+	" UNION ALL" \
+	" SELECT c.id, c.title_ko, 'opening_officer', NULL, NULL," \
+	"        (SELECT " PERSON("us") " FROM users us WHERE us.id = f.user_id), 'gave a passphrase'," \
+	"        NULL, seoul_text(f.given_at), f.id, 6" CALL_FROM("call_opening_officers", "f") \
+	" UNION ALL" \
+	" SELECT c.id, c.title_ko, 'opening_result', encode(t.plaintext_sha256, 'hex')," \
+	"        (SELECT o.name FROM proposal_submissions s JOIN organizations o" \
+	"           ON o.id = s.organization_id WHERE s.id = t.submission_id), NULL," \
+	"        t.result || coalesce(', ' || t.plaintext_size || ' bytes', ''), NULL," \
+	"        seoul_text(c.opened_at), t.id, 7" CALL_FROM("proposal_opening_results", "t") \
+	" UNION ALL" \
+	" SELECT c.id, c.title_ko, 'scores_and_award_not_recorded_yet', NULL, NULL, NULL," \
+	"        'the evaluation scores and the award are not recorded by the registry yet'," \
+	"        NULL, NULL, 0, 8 FROM calls c WHERE " FILTER_ID("c.id", "$1") \
+	") x ORDER BY call_id, k, at, n"
 
 /* $1 from, $2 to, $3 table, $4 actor. */
 #define AUDIT_TRAIL \

@@ -1,9 +1,11 @@
 // The call's report: each letter of intent's versions with its consortium
-// members, the briefing's attendees, the guideline downloads, and the
-// marked place of what the registry does not record yet (proposals).
+// members, the briefing's attendees, the guideline downloads, the sealed
+// proposals as hashes, the frozen set, the opening, and the marked place
+// of what the registry does not record yet (scores, the award).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, checkedFetch } from '../helpers.mjs';
+import { createHash } from 'node:crypto';
+import { api, checkedFetch, sql } from '../helpers.mjs';
 import { callContext, publishedCall, company, letterBody, pdf } from '../calls/fixtures.mjs';
 import { readCsv, readXlsx, excelDate } from './files.mjs';
 
@@ -33,6 +35,15 @@ before(async () => {
   setClock('2026-04-02T09:30:00+09:00');
   const g = await fetch(`${srv.base}/api/v1/calls/${c.id}/guidelines`, { headers: { authorization: `Bearer ${alpha.token}` } });
   assert.equal(g.status, 200);
+  // A sealed proposal and the frozen set, as the proposals module records
+  // them (its own tests drive the sealing).
+  sql(srv.db, `BEGIN; SELECT set_config('registry.channel', 'system', true) IS NULL;
+    WITH s AS (INSERT INTO proposal_submissions (call_id, organization_id, version, action, sha256, size, user_id, received_at)
+      VALUES (${c.id}, ${alpha.org.id}, 1, 'submitted', sha256('blob'), 4242, ${alpha.user.id}, '2026-05-10T15:00:00+09:00') RETURNING id)
+    INSERT INTO proposal_receipts (submission_id, note, sha256) SELECT id, 'receipt', sha256(convert_to('receipt', 'UTF8')) FROM s;
+    INSERT INTO proposal_checkpoints (call_id, size, root, note, frozen_at)
+      VALUES (${c.id}, 1, sha256('root'), 'checkpoint', '2026-05-15T18:00:00+09:00');
+    COMMIT;`);
 });
 after(async () => { await srv.stop(); });
 
@@ -42,8 +53,9 @@ test('letters with their members, attendees, downloads, and the gap for proposal
   const f = readCsv(Buffer.from(await res.arrayBuffer()));
   assert.equal(f.preamble['조건 parameters'], `call_id=${c.id}`);
   const rows = f.rows.map((r) => Object.fromEntries(f.columns.map((k, i) => [k, r[i]])));
-  assert.deepEqual(rows.map((r) => r.section), ['letter', 'briefing_attendee', 'guideline_download', 'proposals_not_recorded_yet']);
-  const [l, att, dl, gap] = rows;
+  assert.deepEqual(rows.map((r) => r.section), ['letter', 'briefing_attendee', 'guideline_download',
+    'proposal_submitted', 'proposals_frozen', 'scores_and_award_not_recorded_yet']);
+  const [l, att, dl, prop, frozen, gap] = rows;
   assert.equal(l.call_title, '국가AI컴퓨팅센터 민관합작 공모');
   assert.equal(l.reference, letter.reference);
   assert.equal(l.organization, 'Alpha Cloud 주식회사');
@@ -55,7 +67,14 @@ test('letters with their members, attendees, downloads, and the gap for proposal
   assert.equal(att.detail, "'+부장");
   assert.equal(dl.reference, 'v1');
   assert.equal(dl.at, '2026-04-02T09:30:00+09:00');
-  assert.match(gap.detail, /not recorded by the registry yet/);
+  const hex = (t) => createHash('sha256').update(t).digest('hex');
+  assert.equal(prop.organization, 'Alpha Cloud 주식회사');
+  assert.equal(prop.reference, hex('receipt'), 'the receipt hash');
+  assert.equal(prop.detail, `v1, 4242 bytes sealed, sha256 ${hex('blob')}`);
+  assert.equal(prop.person, '', 'no content, no person');
+  assert.equal(frozen.reference, hex('root'));
+  assert.equal(frozen.detail, '1 proposals under this Merkle root');
+  assert.match(gap.detail, /scores and the award are not recorded by the registry yet/);
 
   const x = await checkedFetch(srv.base, `/api/v1/exports/call?call_id=${c.id}&format=xlsx`, { headers: { authorization: `Bearer ${m.officer}` } });
   assert.equal(x.status, 200);

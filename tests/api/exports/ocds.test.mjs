@@ -125,10 +125,16 @@ test('a call as a tender: periods and guideline documents; unknown ids are 404',
   assert.equal(t.title, '국가AI컴퓨팅센터 민관합작 공모');
   assert.equal(t.status, 'active');
   assert.deepEqual(t.tenderPeriod, { startDate: '2026-04-01T10:00:00+09:00', endDate: '2026-05-15T18:00:00+09:00' });
-  assert.equal(t.numberOfTenderers, undefined, 'proposals are not recorded yet');
+  assert.equal(t.numberOfTenderers, undefined, 'not before the set of proposals is frozen');
   assert.deepEqual(t.documents.map((d) => [d.id, d.documentType, d.description, d.format, d.datePublished]),
     [['guidelines-v1', 'biddingDocuments', '제1판', 'application/pdf', '2026-04-01T10:00:00+09:00']]);
   assert.equal(t.documents[0].url, undefined, 'served only to those who filed a letter');
+  sql(srv.db, `BEGIN; SELECT set_config('registry.channel', 'system', true) IS NULL;
+    INSERT INTO proposal_checkpoints (call_id, size, root, note, frozen_at)
+    VALUES (${call.id}, 3, sha256('root'), 'checkpoint', '2026-05-15T18:00:00+09:00'); COMMIT;`);
+  const frozen = (await ocds(`?call_id=${call.id}`)).body;
+  checkPackage(frozen);
+  assert.equal(frozen.releases[0].tender.numberOfTenderers, 3);
   const missing = await ocds('?call_id=999999');
   assert.equal(missing.status, 404);
   assert.equal(missing.body.code, 'ocds.not_published');
