@@ -68,6 +68,10 @@ export async function startServer({ db = createDatabase(), env = {} } = {}) {
       REGISTRY_UPLOAD_DIR: uploads,
       REGISTRY_SIGNING_KEY_FILE: path.join(mkdtempSync(path.join(os.tmpdir(), 'registry-key-')), 'signing.key'),
       REGISTRY_TOTP_KEY_FILE: path.join(mkdtempSync(path.join(os.tmpdir(), 'registry-key-')), 'totp.key'),
+      // Not under the checkout's var/, which a key file made by another
+      // process may have made 0700 root: a server dropping root to
+      // REGISTRY_USER could not reach it.
+      REGISTRY_PROPOSAL_DIR: mkdtempSync(path.join(os.tmpdir(), 'registry-proposals-')),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
