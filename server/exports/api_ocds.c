@@ -37,8 +37,10 @@ cache_reply(struct req *r, const char *key)
 
 	pthread_mutex_lock(&cache_lock);
 	for (i = 0; i < CACHE_SLOTS; i++)
-		if (cache[i].body != NULL && cache[i].until > now && strcmp(cache[i].key, key) == 0)
+		if (cache[i].body != NULL && cache[i].until > now && strcmp(cache[i].key, key) == 0) {
 			body = strdup(cache[i].body);
+			break;
+		}
 	pthread_mutex_unlock(&cache_lock);
 	if (body == NULL)
 		return false;
@@ -46,7 +48,8 @@ cache_reply(struct req *r, const char *key)
 	return true;
 }
 
-/* Keeps body (borrowed) under key, in the slot that expires first. */
+/* Keeps body (borrowed) under key: in key's slot (two requests may have
+ * missed it together), else in the slot that expires first. */
 static void
 cache_keep(const char *key, const char *body)
 {
@@ -58,6 +61,9 @@ cache_keep(const char *key, const char *body)
 	pthread_mutex_lock(&cache_lock);
 	for (i = 1; i < CACHE_SLOTS; i++)
 		if (cache[i].until < cache[slot].until)
+			slot = i;
+	for (i = 0; i < CACHE_SLOTS; i++)
+		if (cache[i].body != NULL && strcmp(cache[i].key, key) == 0)
 			slot = i;
 	free(cache[slot].body);
 	snprintf(cache[slot].key, sizeof(cache[slot].key), "%s", key);

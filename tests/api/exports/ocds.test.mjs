@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { api, sql, ROOT } from '../helpers.mjs';
+import { api, sql, startServer, ROOT } from '../helpers.mjs';
 import { procurementCast, program, purchaseOrder } from '../fixtures.mjs';
 import { callContext, publishedCall, pdf } from '../calls/fixtures.mjs';
 
@@ -152,4 +152,20 @@ test('the public progress: each programme against its targets, without sign-in',
   assert.equal(p.committed_krw, 180_000_000 + Math.round(9_000_000 * 1385.2 / 100));
   assert.equal(p.paid_krw, 30_000_000);
   assert.equal(p.gpus_in_service, 0);
+});
+
+test('served from memory: requests together, then a change unseen until the cache expires', async () => {
+  const cached = await startServer({ db: srv.db, env: { REGISTRY_TEST_CLOCK_FILE: '' } });
+  try {
+    const all = await Promise.all(Array.from({ length: 8 }, () => api(cached.base, 'GET', '/api/v1/public/progress')));
+    assert.ok(all.every((r) => r.status === 200 && r.headers.get('cache-control') === 'public, max-age=60'));
+    const before = all[0].body.programs.find((x) => x.program_id === prog.id);
+    sql(srv.db, `BEGIN; SELECT set_config('registry.channel', 'system', true) IS NULL;
+      UPDATE programs SET name = name || ' (renamed)' WHERE id = ${prog.id}; COMMIT;`);
+    const again = await api(cached.base, 'GET', '/api/v1/public/progress');
+    assert.deepEqual(again.body.programs.find((x) => x.program_id === prog.id), before, 'the same answer from memory');
+    const fresh = await ocds();
+    assert.match(fresh.body.releases.find((r) => r.ocid.includes('-po-')).contracts[0].description, /\(renamed\)$/,
+      'the other server keeps nothing (its cache lasts 0 s)');
+  } finally { await cached.stop(); }
 });
