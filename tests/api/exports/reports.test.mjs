@@ -122,14 +122,19 @@ test('the asset register: book value straight line over the model\'s period, for
   assert.equal(second.tenant, '한국과학기술연구원');
 
   // An administrator shortens the model's period: fully written off.
-  const m = await api(srv.base, 'PATCH', `/api/v1/gpu-models/${cast.model.A100.id}`, { token: cast.admin, body: { depreciation_months: 24 } });
+  const period = async (months) => {
+    const url = `/api/v1/gpu-models/${cast.model.A100.id}`;
+    const etag = (await api(srv.base, 'GET', url, { token: cast.admin })).headers.get('etag');
+    return api(srv.base, 'PATCH', url, { token: cast.admin, body: { depreciation_months: months }, headers: { 'if-match': etag } });
+  };
+  const m = await period(24);
   assert.equal(m.status, 200, JSON.stringify(m.body));
   assert.equal(m.body.depreciation_months, 24);
   const later = await csv(`/api/v1/exports/assets?program_id=${prog.id}&as_of=2027-07-01&status=allocated`);
   assert.deepEqual(later.byName.map((r) => [r.depreciation_months, r.book_value_krw]), [['24', '0'], ['24', '0']]);
   const before = await csv(`/api/v1/exports/assets?program_id=${prog.id}&as_of=2024-12-31`);
   assert.ok(before.byName.every((r) => r.book_value_krw === '1000'));
-  await api(srv.base, 'PATCH', `/api/v1/gpu-models/${cast.model.A100.id}`, { token: cast.admin, body: { depreciation_months: 60 } });
+  assert.equal((await period(60)).status, 200);
   // Today by default, in Seoul.
   const today = await csv(`/api/v1/exports/assets?site_id=${theSite.id}`);
   assert.match(today.preamble['조건 parameters'], new RegExp(`^site_id=${theSite.id}&as_of=\\d{4}-\\d\\d-\\d\\d$`));
