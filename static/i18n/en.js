@@ -365,7 +365,7 @@ export default {
   'loi.contactEmail': 'Contact email',
   'loi.contactPhone': 'Contact phone',
   'loi.summary': 'Summary of the plan',
-  'loi.member': 'Consortium member (optional)',
+  'loi.member': 'Consortium member (optional: if named, all four fields)',
   'loi.memberName': 'Member organisation',
   'loi.memberRole': 'Role',
   'loi.submit': 'File the letter',

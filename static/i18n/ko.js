@@ -367,7 +367,7 @@ export default {
   'loi.contactEmail': '담당자 이메일',
   'loi.contactPhone': '담당자 전화',
   'loi.summary': '참여 계획 요약',
-  'loi.member': '컨소시엄 구성원(선택)',
+  'loi.member': '컨소시엄 구성원(선택: 적으면 기관명, 사업자등록번호, 국가, 역할 모두)',
   'loi.memberName': '구성원 기관명',
   'loi.memberRole': '역할',
   'loi.submit': '의향서 제출',

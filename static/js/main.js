@@ -15,6 +15,7 @@ import { findSerial } from './views/assets.js';
 const state = {
   user: null,
   loginError: null,
+  loginNotice: null,
   logoutError: null,
   searchMsg: null,
   busy: false,
@@ -218,6 +219,8 @@ async function onLoginSubmit(event) {
   const reply = await busyRequest('POST', '/api/v1/auth/login', { email, password });
   if (reply === null) { setLoginError({ key: 'err.network' }); return; }
   if (reply.status === 200) {
+    state.loginNotice = null;
+    renderMessage($('login-notice'), null);
     const user = reply.data?.user;
     if (isUser(user)) signedIn(user, { focus: true });
     else await checkSession();
@@ -247,8 +250,9 @@ async function onLogout() {
 function onRegistered(d) {
   window.location.hash = '#/';
   $('email').value = d.user?.email ?? '';
-  signedOut({ focus: true, error: null });
-  renderMessage($('login-error'), { key: 'reg.done', params: { name: d.organization?.name_ko ?? '' } });
+  signedOut({ focus: true });
+  state.loginNotice = { key: 'reg.done', params: { name: d.organization?.name_ko ?? '' } };
+  renderMessage($('login-notice'), state.loginNotice);
 }
 
 async function onSearch(event) {
@@ -263,12 +267,23 @@ async function onSearch(event) {
   } else setSearchMsg({ key: 'search.none', params: { serial } });
 }
 
+function onHashChange() {
+  setSearchMsg(null);
+  if (state.user || match(ROUTES, parseHash(window.location.hash).path)?.route.public) {
+    render();
+  } else {
+    showChrome('login');
+    replace($('view'));
+  }
+}
+
 function onLangChange(event) {
   setLang(event.target.value);
   translateFixed();
   renderBusy();
   renderUser();
   renderMessage($('login-error'), state.loginError);
+  renderMessage($('login-notice'), state.loginNotice);
   renderMessage($('logout-error'), state.logoutError);
   renderMessage($('search-result'), state.searchMsg);
   document.title = t('app.title');
@@ -284,7 +299,7 @@ function start() {
   $('login-form').addEventListener('submit', onLoginSubmit);
   $('logout').addEventListener('click', onLogout);
   $('serial-search').addEventListener('submit', onSearch);
-  window.addEventListener('hashchange', () => { setSearchMsg(null); if (state.user || match(ROUTES, parseHash(window.location.hash).path)?.route.public) render(); else signedOut(); });
+  window.addEventListener('hashchange', onHashChange);
   checkSession();
 }
 

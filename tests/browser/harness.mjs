@@ -60,12 +60,16 @@ export async function clean(page, problems) {
   assert.deepEqual([...problems, ...csp], [], 'no page errors, failed requests or CSP violations');
 }
 
-// Polls a page predicate (page.evaluate works under the CSP).
+// Polls a page predicate (page.evaluate works under the CSP); on time-out,
+// says what the page shows instead (an error message, usually).
 export async function until(page, what, fn, arg) {
   const end = Date.now() + 20000;
   for (;;) {
     if (await page.evaluate(fn, arg)) return;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) {
+      const shown = await page.evaluate(() => document.getElementById('main')?.innerText ?? '');
+      throw new Error(`timed out waiting for ${what}; the page shows:\n${shown.slice(0, 1500)}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -104,7 +108,7 @@ export async function axe(page, name) {
   await page.evaluate(`${AXE}\n;0`);
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.failureSummary}`).join(' | ')}`);
   assert.deepEqual(bad, [], `axe on ${name}`);
 }
 
@@ -122,14 +126,8 @@ export async function screen(page, name) {
 export const text = async (page, sel) => ((await page.textContent(sel)) ?? '').trim();
 export const title = (page) => text(page, '#page-title');
 
-// Waits for the address to show a screen; on time-out, says what the
-// screen shows instead (an error message, usually).
+// Waits for the address to show a screen.
 export async function waitHash(page, re) {
-  try {
-    await until(page, `the address ${re}`, (src) => new RegExp(src).test(window.location.hash), re.source);
-  } catch (e) {
-    const shown = await page.evaluate(() => document.getElementById('main').innerText);
-    throw new Error(`${e.message}; the page shows:\n${shown}`);
-  }
+  await until(page, `the address ${re}`, (src) => new RegExp(src).test(window.location.hash), re.source);
   await settled(page);
 }

@@ -89,7 +89,8 @@ const letterFields = (l = {}) => {
 
 function letterBody(v) {
   const { 'members[0].name': name, 'members[0].registration_number': rn, 'members[0].country': country, 'members[0].role': role, ...rest } = v;
-  return name ? { ...rest, members: [{ name, registration_number: rn ?? null, country, role }] } : { ...rest, members: [] };
+  const member = Object.fromEntries(Object.entries({ name, registration_number: rn, country, role }).filter(([, x]) => x !== undefined));
+  return name ? { ...rest, members: [member] } : { ...rest, members: [] };
 }
 
 function letterView(ctx, c, l) {
@@ -175,7 +176,7 @@ export function register(ctx) {
       { name: 'country', label: t('org.country'), required: true, value: 'KR' },
       { name: 'registration_number', label: t('org.brn'), required: true, help: t('org.brnHelp'), inputmode: 'numeric' },
       { name: 'representative', label: t('reg.representative'), required: true },
-      { name: 'address', label: t('site.address'), wide: true },
+      { name: 'address', label: t('site.address'), required: true, wide: true },
       { name: 'user_name', label: t('reg.userName'), required: true },
       { name: 'user_email', label: t('whoami.email'), type: 'email', required: true, autocomplete: 'email' },
       { name: 'user_password', label: t('user.password'), type: 'password', required: true, help: t('user.passwordHelp'), autocomplete: 'new-password' },
