@@ -172,7 +172,7 @@ export function register(ctx) {
   return [pageTitle(t('reg.title')), h('p', { class: 'panel-intro' }, t('reg.intro')), actionForm({
     fields: [
       { name: 'name_ko', label: t('reg.nameKo'), required: true },
-      { name: 'name_en', label: t('reg.nameEn') },
+      { name: 'name_en', label: t('reg.nameEn'), required: true },
       { name: 'country', label: t('org.country'), required: true, value: 'KR' },
       { name: 'registration_number', label: t('org.brn'), required: true, help: t('org.brnHelp'), inputmode: 'numeric' },
       { name: 'representative', label: t('reg.representative'), required: true },
