@@ -152,6 +152,8 @@ function isUser(u) {
 
 function signedIn(user, { focus = false } = {}) {
   state.user = user;
+  $('code').value = '';
+  $('code-field').hidden = true;
   setLoginError(null);
   setLogoutError(null);
   $('password').value = '';
@@ -204,6 +206,14 @@ async function busyRequest(method, url, body) {
   }
 }
 
+// The code of an account with a second factor: six digits from the
+// authenticator app as totp, anything else as a recovery code.
+function secondFactor() {
+  const c = $('code').value.replace(/\s+/g, '');
+  if ($('code-field').hidden || c === '') return {};
+  return /^\d{6}$/.test(c) ? { totp: c } : { recovery_code: c };
+}
+
 async function onLoginSubmit(event) {
   event.preventDefault();
   if (state.busy) return;
@@ -216,7 +226,7 @@ async function onLoginSubmit(event) {
     return;
   }
   setLoginError(null);   // so that a repeated failure is announced again
-  const reply = await busyRequest('POST', '/api/v1/auth/login', { email, password });
+  const reply = await busyRequest('POST', '/api/v1/auth/login', { email, password, ...secondFactor() });
   if (reply === null) { setLoginError({ key: 'err.network' }); return; }
   if (reply.status === 200) {
     state.loginNotice = null;
@@ -227,6 +237,13 @@ async function onLoginSubmit(event) {
     return;
   }
   const { msg, fields, code } = problem(reply);
+  if (code === 'auth.second_factor_required' || code === 'auth.second_factor_invalid') {
+    $('code-field').hidden = false;
+    $('code').value = '';
+    setLoginError(msg, []);
+    $('code').focus();
+    return;
+  }
   if (code === 'auth.invalid_credentials') {
     setLoginError(msg, ['email', 'password']);
     $('password').value = '';

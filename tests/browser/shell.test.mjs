@@ -125,3 +125,35 @@ test('the keyboard reaches the skip link first, then the shell, with a visible f
     await context.close();
   }
 });
+
+test('an account with a second factor is asked for its code, which goes with the password', T, async () => {
+  const { context, page } = await open(browser);
+  try {
+    const sent = [];
+    await page.route('**/api/v1/auth/login', async (route) => {
+      const body = route.request().postDataJSON();
+      sent.push(body);
+      if (!body.totp) {
+        await route.fulfill({ status: 401, contentType: 'application/problem+json',
+          body: JSON.stringify({ type: '/problems/unauthorized', code: 'auth.second_factor_required', title: 'Unauthorized', status: 401, detail: 'send totp' }) });
+      } else await route.continue({ postData: JSON.stringify({ email: body.email, password: body.password }) });
+    });
+    await page.goto(`${srv.base}/`);
+    await page.locator('#login-form').waitFor({ state: 'visible' });
+    assert.equal(await page.isVisible('#code'), false, 'no code field before the server asks');
+    await page.fill('#email', email('officer'));
+    await page.fill('#password', PASSWORD);
+    await page.click('#login-submit');
+    await page.locator('#code').waitFor({ state: 'visible' });
+    assert.equal(await text(page, '#login-error'), ko['problem.auth.second_factor_required']);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'code');
+    assert.equal(await page.locator('#code').evaluate((el) => el.labels.length), 1);
+    await page.fill('#code', '123 456');
+    await page.click('#login-submit');
+    await page.locator('#nav').waitFor({ state: 'visible' });
+    assert.deepEqual(sent.map((b) => b.totp ?? null), [null, '123456']);
+    assert.equal(await page.isVisible('#code'), false);
+  } finally {
+    await context.close();
+  }
+});
