@@ -23,10 +23,10 @@ ASAN     = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sani
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 
-.PHONY: all build asan run test check-valgrind unit fuzzers fuzz deps deps-test fmt bench clean db-stop
+.PHONY: all build static asan run test check-valgrind unit fuzzers fuzz deps deps-test fmt bench clean db-stop
 all: build
 
-build: build/registry
+build: build/registry static
 asan: build/asan/registry
 
 build/registry: $(OBJS)
@@ -46,6 +46,15 @@ build/asan/%.o: server/%.c $(HDRS)
 	@mkdir -p $(@D)
 	@echo "  CC asan $<"
 	@$(CC) $(CFLAGS) $(ASAN) -c -o $@ $<
+
+# The browser's text files, gzipped beside them for clients that take gzip
+# (core/api_static.c sends the twin when it is not older than the file).
+STATIC_TEXT = $(shell find static -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' \
+                -o -name '*.svg' -o -name '*.json' \))
+static: $(STATIC_TEXT:%=%.gz)
+
+static/%.gz: static/%
+	@gzip -9 -n -c $< > $@
 
 # Unit tests include the .c files they test (h2o's way): no network, no database.
 build/unit/%: tests/unit/%.c tests/unit/unit.h $(SRCS) $(HDRS) | build/unit
@@ -113,3 +122,4 @@ fmt:
 
 clean:
 	rm -rf build
+	find static -name '*.gz' -delete

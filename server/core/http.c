@@ -169,6 +169,7 @@ http_req_new(struct MHD_Connection *c, const char *url, const char *method)
 	r->origin = header_dup(c, "Origin");
 	r->host = header_dup(c, MHD_HTTP_HEADER_HOST);
 	r->accept = header_dup(c, MHD_HTTP_HEADER_ACCEPT);
+	r->accept_encoding = header_dup(c, MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	r->if_match = header_dup(c, MHD_HTTP_HEADER_IF_MATCH);
 	r->if_none_match = header_dup(c, MHD_HTTP_HEADER_IF_NONE_MATCH);
 	r->idempotency_key = header_dup(c, "Idempotency-Key");

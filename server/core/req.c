@@ -35,6 +35,7 @@ req_release(struct req *r)
 	free(r->accept);
 	free(r->if_match);
 	free(r->if_none_match);
+	free(r->accept_encoding);
 	free(r->idempotency_key);
 	free(r->body);
 	free(r->reply_body);

@@ -32,6 +32,7 @@ struct req {
 	char *origin;
 	char *host;
 	char *accept;
+	char *accept_encoding;
 	char *if_match;
 	char *if_none_match;
 	char *idempotency_key;

@@ -66,6 +66,8 @@ export async function startServer({ db = createDatabase(), env = {} } = {}) {
       REGISTRY_BIND: '127.0.0.1',
       PORT: '0',
       REGISTRY_UPLOAD_DIR: uploads,
+      // Never the checkout's var/: a server that drops root must reach it.
+      REGISTRY_PROPOSAL_DIR: mkdtempSync(path.join(os.tmpdir(), 'registry-proposals-')),
       REGISTRY_SIGNING_KEY_FILE: path.join(mkdtempSync(path.join(os.tmpdir(), 'registry-key-')), 'signing.key'),
       REGISTRY_TOTP_KEY_FILE: path.join(mkdtempSync(path.join(os.tmpdir(), 'registry-key-')), 'totp.key'),
       // Not under the checkout's var/, which a key file made by another

@@ -8,13 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { LAUNCH, newContext } from './harness.mjs';
 import { startServer, checkedFetch, ADMIN_EMAIL, ADMIN_PASSWORD, ROOT } from '../api/helpers.mjs';
-
-const LAUNCH = {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
 
 // What the page must say; kept here on purpose, so a broken dictionary fails.
 const TEXT = {
@@ -61,16 +56,7 @@ after(async () => {
 // A fresh browser context (no cookies, empty localStorage) with an English
 // browser locale, so that a Korean default cannot come from the locale.
 async function open() {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    locale: 'en-US',
-  });
-  await context.addInitScript(() => {
-    window.__cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`);
-    });
-  });
+  const context = await newContext(browser, { viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
   return { context, page };

@@ -140,7 +140,7 @@ test('static files: index at /, content types, CSP without inline script', async
   assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
   const html = await res.text();
   assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script in index.html');
-  const js = await fetch(srv.base + '/app.js');
+  const js = await fetch(srv.base + '/js/main.js');
   assert.equal(js.status, 200);
   assert.match(js.headers.get('content-type'), /^text\/javascript/);
 });

@@ -1,0 +1,173 @@
+// ui.js -- the pieces every screen is made of: messages, facts, tables,
+// status badges, forms that show the API's messages next to their fields.
+import { h, replace, uid } from './dom.js';
+import { t, label } from './i18n.js';
+import { problem } from './api.js';
+
+// A message ({key, params, items} or {text, items}) as paragraphs.
+export function messageNodes(msg) {
+  if (!msg) return [];
+  const out = [h('p', {}, msg.key ? t(msg.key, msg.params ?? {}) : msg.text)];
+  if (msg.items && msg.items.length > 0) out.push(h('ul', {}, msg.items.map((i) => h('li', {}, i))));
+  return out;
+}
+
+export function renderMessage(region, msg) {
+  replace(region, messageNodes(msg));
+}
+
+// An alert region (announced when it changes).
+export const alertBox = () => h('div', { class: 'alert', role: 'alert', 'aria-atomic': 'true' });
+export const noticeBox = () => h('div', { class: 'notice-ok', role: 'status', 'aria-atomic': 'true' });
+
+export function pageTitle(text, ...actions) {
+  return h('div', { class: 'page-head' },
+    h('h2', { class: 'page-title', tabindex: '-1', id: 'page-title' }, text),
+    actions.length ? h('div', { class: 'page-actions' }, actions) : null);
+}
+
+export function section(title, ...children) {
+  const id = uid('s');
+  return h('section', { class: 'panel', 'aria-labelledby': id },
+    h('h3', { class: 'panel-title', id }, title), children);
+}
+
+// A definition list of [label, value] pairs; empty values show a dash.
+export function facts(pairs) {
+  return h('dl', { class: 'facts' }, pairs.filter(Boolean).map(([k, v]) =>
+    h('div', { class: 'fact' }, h('dt', {}, k), h('dd', {}, v === '' || v == null ? '—' : v))));
+}
+
+export function badge(prefix, code) {
+  return h('span', { class: `badge badge-${code}` }, label(prefix, code));
+}
+
+export const link = (href, text) => h('a', { href }, text);
+
+// columns: [{label, value(item) -> string|Node, num?: true}]
+export function table({ caption, columns, rows, empty = t('list.empty'), className = '' }) {
+  if (rows.length === 0) return h('p', { class: 'empty' }, empty);
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
+    h('table', { class: `table ${className}` },
+      h('caption', { class: 'visually-hidden' }, caption),
+      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)))),
+      h('tbody', {}, rows.map((r) => h('tr', {}, columns.map((c) => h('td', { class: c.num ? 'num' : null }, c.value(r))))))));
+}
+
+export function button(text, onclick, { kind = 'secondary', type = 'button', id } = {}) {
+  return h('button', { type, class: `button button-${kind}`, onclick, id }, text);
+}
+
+// ---------------------------------------------------------------- forms
+
+// One labelled control. spec: {name, label, type, options, required, help,
+// value, min, max, step, multiple}. options: [{value, label}].
+export function field(spec) {
+  const id = uid('in');
+  const errId = `${id}-err`;
+  const helpId = spec.help ? `${id}-help` : null;
+  const common = {
+    id, name: spec.name, required: spec.required || null, 'aria-required': spec.required ? 'true' : null,
+    'aria-describedby': [helpId, errId].filter(Boolean).join(' '),
+  };
+  let control;
+  if (spec.type === 'select') {
+    // Ids come as numbers, and go back to the API as numbers.
+    const numeric = (spec.options ?? []).length > 0 && spec.options.every((o) => typeof o.value === 'number');
+    control = h('select', { ...common, dataset: numeric ? { num: '1' } : null },
+      spec.placeholder !== undefined ? h('option', { value: '' }, spec.placeholder) : null,
+      (spec.options ?? []).map((o) => h('option', { value: o.value, selected: String(o.value) === String(spec.value ?? '') || null }, o.label)));
+  } else if (spec.type === 'textarea') {
+    control = h('textarea', { ...common, rows: spec.rows ?? 4 });
+    control.value = spec.value ?? '';
+  } else {
+    control = h('input', {
+      ...common, type: spec.type ?? 'text', value: spec.value ?? null, min: spec.min, max: spec.max,
+      step: spec.step, autocomplete: spec.autocomplete ?? 'off', inputmode: spec.inputmode, accept: spec.accept,
+    });
+  }
+  return h('div', { class: `field ${spec.wide ? 'field-wide' : ''}`, dataset: { field: spec.name } },
+    h('label', { for: id }, spec.label, spec.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
+    control,
+    helpId ? h('p', { class: 'help', id: helpId }, spec.help) : null,
+    h('p', { class: 'field-error', id: errId }));
+}
+
+// The form's values by name: numbers for type=number, '' left out.
+export function formValues(form) {
+  const out = {};
+  for (const el of form.elements) {
+    if (!el.name || el.disabled) continue;
+    if (el.type === 'checkbox') { out[el.name] = el.checked; continue; }
+    if (el.value === '') continue;
+    out[el.name] = el.type === 'number' || el.dataset.num ? Number(el.value) : el.value;
+  }
+  return out;
+}
+
+// Shows each field's message beside it; returns the messages no field took.
+export function showFieldErrors(form, fields) {
+  const left = { ...fields };
+  for (const box of form.querySelectorAll('[data-field]')) {
+    const name = box.dataset.field;
+    const control = box.querySelector('input, select, textarea');
+    const msg = fields[name];
+    box.querySelector('.field-error').textContent = msg ?? '';
+    if (msg) { control.setAttribute('aria-invalid', 'true'); delete left[name]; } else control.removeAttribute('aria-invalid');
+  }
+  return left;
+}
+
+// A form that sends itself: submit(values) returns an API reply; a success
+// calls done(reply.data); a problem is told above the form and beside the
+// fields. The submit button is locked while the request runs.
+export function actionForm({ fields, submitLabel, submit, done, className = '', extra = [] }) {
+  const alert = alertBox();
+  const btn = h('button', { type: 'submit', class: 'button button-primary' }, submitLabel);
+  const form = h('form', { class: `form ${className}`, novalidate: true },
+    alert, h('div', { class: 'form-grid' }, fields.map((f) => (f instanceof Node ? f : field(f)))), extra,
+    h('div', { class: 'actions' }, btn));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (btn.disabled) return;
+    replace(alert);
+    btn.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    let reply;
+    try {
+      reply = await submit(formValues(form), form);
+    } finally {
+      btn.disabled = false;
+      form.removeAttribute('aria-busy');
+    }
+    if (reply && reply.status >= 200 && reply.status < 300) {
+      showFieldErrors(form, {});
+      done(reply.data, reply);
+      return;
+    }
+    if (!reply) return;
+    const { msg, fields: errs } = problem(reply);
+    const left = showFieldErrors(form, errs);
+    const items = Object.entries(left).map(([k, v]) => `${k}: ${v}`);
+    renderMessage(alert, { ...msg, items });
+    const bad = form.querySelector('[aria-invalid="true"]');
+    (bad ?? alert).focus?.();
+  });
+  return form;
+}
+
+// A button that runs one API action after the person confirms nothing
+// (plain actions); the outcome is told in the given region.
+export function actionButton(text, run, region, after, { kind = 'secondary' } = {}) {
+  const b = button(text, async () => {
+    b.disabled = true;
+    const reply = await run();
+    b.disabled = false;
+    if (reply.status >= 200 && reply.status < 300) after(reply.data);
+    else renderMessage(region, problem(reply).msg);
+  }, { kind });
+  return b;
+}
+
+// Options for a select from API items.
+export const options = (items, text = (i) => i.name) => items.map((i) => ({ value: i.id, label: text(i) }));

@@ -1,0 +1,188 @@
+// calls.js -- the call for proposals, as a company sees it: register the
+// organisation, follow the timetable with the time left to each deadline,
+// register for the briefing, file, amend or withdraw the letter of intent,
+// and download the guidelines (or read why not). Sealed proposals and
+// receipts slot in here as further sections of the call's page.
+import { h, replace } from '../dom.js';
+import { t, label, lang } from '../i18n.js';
+import { get, post, call, query, problem } from '../api.js';
+import { dateTime, timeLeft } from '../format.js';
+import { listScreen } from '../list.js';
+import { actionForm, alertBox, badge, facts, link, pageTitle, renderMessage, section, table } from '../ui.js';
+
+const MEMBER_ROLES = ['cloud', 'data_centre', 'telecom', 'ai', 'finance_investment', 'other'];
+const title = (c) => (lang() === 'en' && c.title_en ? c.title_en : c.title_ko);
+const description = (c) => (lang() === 'en' && c.description_en ? c.description_en : c.description_ko);
+
+export function callsList(ctx) {
+  return listScreen(ctx, {
+    title: t('nav.calls'),
+    api: '/api/v1/calls',
+    columns: [
+      { label: t('call.title'), value: (c) => link(`#/calls/${c.id}`, title(c)) },
+      { label: t('call.status'), value: (c) => badge('call.status', c.status) },
+      { label: t('call.loiDeadline'), value: (c) => dateTime(c.loi_deadline) },
+      { label: t('call.proposalDeadline'), value: (c) => dateTime(c.proposal_deadline) },
+    ],
+  });
+}
+
+function left(when) {
+  const l = timeLeft(when);
+  if (!l) return h('span', { class: 'passed' }, t('call.passed'));
+  return h('span', { class: l.days < 3 ? 'soon' : 'left' }, t('call.left', l));
+}
+
+function timetable(c) {
+  const steps = ['briefing_at', 'loi_deadline', 'guidelines_release_at', 'proposal_deadline', 'opening_at', 'evaluation_ends_at']
+    .filter((k) => c[k]).map((k) => ({ k, at: c[k] }));
+  return table({
+    caption: t('call.timetable'),
+    className: 'timetable',
+    columns: [
+      { label: t('call.step'), value: (s) => t(`call.step.${s.k}`) },
+      { label: t('call.when'), value: (s) => `${dateTime(s.at)} ${t('tz.kst')}` },
+      { label: t('call.timeLeft'), value: (s) => left(s.at) },
+    ],
+    rows: steps,
+  });
+}
+
+function briefingForm(ctx, c) {
+  return actionForm({
+    fields: [
+      { name: 'name', label: t('call.attendeeName'), required: true },
+      { name: 'title', label: t('call.attendeeTitle') },
+      { name: 'email', label: t('whoami.email'), type: 'email', required: true },
+    ],
+    submitLabel: t('call.registerBriefing'),
+    submit: (v) => post(`/api/v1/calls/${c.id}/attendees`, v),
+    done: () => ctx.rerender(),
+  });
+}
+
+async function attendees(c) {
+  const r = await get(`/api/v1/calls/${c.id}/attendees${query({ limit: 100 })}`);
+  return table({
+    caption: t('call.attendees'),
+    columns: [{ label: t('call.attendeeName'), value: (a) => a.name }, { label: t('call.attendeeTitle'), value: (a) => a.title ?? '' },
+      { label: t('whoami.email'), value: (a) => a.email }, { label: t('call.registeredAt'), value: (a) => dateTime(a.registered_at) }],
+    rows: r.status === 200 ? r.data.items : [],
+    empty: t('call.noAttendees'),
+  });
+}
+
+const letterFields = (l = {}) => {
+  const m = (l.members ?? [])[0] ?? {};
+  return [
+    { name: 'contact_name', label: t('loi.contactName'), required: true, value: l.contact?.name },
+    { name: 'contact_email', label: t('loi.contactEmail'), type: 'email', required: true, value: l.contact?.email },
+    { name: 'contact_phone', label: t('loi.contactPhone'), type: 'tel', value: l.contact?.phone },
+    { name: 'summary', label: t('loi.summary'), type: 'textarea', required: true, wide: true, value: l.summary },
+    h('h4', { class: 'field-wide' }, t('loi.member')),
+    { name: 'members[0].name', label: t('loi.memberName'), value: m.name },
+    { name: 'members[0].registration_number', label: t('org.brn'), value: m.registration_number, help: t('org.brnHelp') },
+    { name: 'members[0].country', label: t('org.country'), value: m.country ?? 'KR' },
+    { name: 'members[0].role', label: t('loi.memberRole'), type: 'select', options: MEMBER_ROLES.map((r) => ({ value: r, label: label('loi.role', r) })), value: m.role },
+  ];
+};
+
+function letterBody(v) {
+  const { 'members[0].name': name, 'members[0].registration_number': rn, 'members[0].country': country, 'members[0].role': role, ...rest } = v;
+  const member = Object.fromEntries(Object.entries({ name, registration_number: rn, country, role }).filter(([, x]) => x !== undefined));
+  return name ? { ...rest, members: [member] } : { ...rest, members: [] };
+}
+
+function letterView(ctx, c, l) {
+  const out = [facts([
+    [t('loi.reference'), l.reference], [t('loi.status'), badge('loi.status', l.status)], [t('loi.version'), String(l.version)],
+    [t('loi.filed'), dateTime(l.filed_at)], [t('loi.contactName'), l.contact?.name ?? ''], [t('loi.summary'), l.summary],
+    l.acknowledgement ? [t('loi.ack'), `${l.acknowledgement.reference} · v${l.acknowledgement.version} · ${label('loi.action', l.acknowledgement.action)} · ${dateTime(l.acknowledgement.received_at)}`] : null,
+  ])];
+  if (l.status !== 'active' || !ctx.can(['vendor'])) return out;
+  out.push(h('details', { class: 'subform' }, h('summary', {}, t('loi.amend')), actionForm({
+    fields: letterFields(l), submitLabel: t('loi.amendSubmit'),
+    submit: (v) => call('PUT', `/api/v1/calls/${c.id}/letters/${l.id}`, letterBody(v)), done: () => ctx.rerender(),
+  })));
+  out.push(h('details', { class: 'danger-zone' }, h('summary', {}, t('loi.withdraw')), actionForm({
+    fields: [{ name: 'reason', label: t('loi.withdrawReason'), type: 'textarea', required: true, wide: true }],
+    submitLabel: t('loi.withdrawConfirm'),
+    submit: (v) => post(`/api/v1/calls/${c.id}/letters/${l.id}/withdraw`, v), done: () => ctx.rerender(),
+  })));
+  return out;
+}
+
+async function letterSection(ctx, c) {
+  const r = await get(`/api/v1/calls/${c.id}/letters${query({ limit: 10 })}`);
+  const letters = r.status === 200 ? r.data.items : [];
+  const active = letters.find((l) => l.status === 'active');
+  const body = [];
+  if (active) body.push(...letterView(ctx, c, active));
+  else {
+    for (const l of letters) body.push(...letterView(ctx, c, l));
+    if (ctx.can(['vendor'])) {
+      body.push(h('p', { class: 'panel-intro' }, t('loi.intro')), actionForm({
+        fields: letterFields(), submitLabel: t('loi.submit'),
+        submit: (v) => post(`/api/v1/calls/${c.id}/letters`, letterBody(v)), done: () => ctx.rerender(),
+      }));
+    }
+  }
+  return section(t('loi.title'), body);
+}
+
+// The download is asked for only when the person clicks (each download is
+// recorded); a refusal says why, from its code.
+function guidelines(c) {
+  const region = alertBox();
+  const btn = h('button', { type: 'button', class: 'button button-primary', id: 'guidelines-download' }, t('call.guidelinesDownload'));
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    replace(region);
+    const res = await fetch(`/api/v1/calls/${c.id}/guidelines`, { credentials: 'same-origin' }).catch(() => null);
+    btn.disabled = false;
+    if (res && res.ok) {
+      const a = h('a', { href: URL.createObjectURL(await res.blob()), download: `guidelines-${c.id}.pdf` });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      return;
+    }
+    const data = res ? await res.json().catch(() => null) : null;
+    renderMessage(region, problem({ status: res ? res.status : 0, headers: res ? res.headers : new Headers(), data }).msg);
+  });
+  return section(t('call.guidelines'), h('p', { class: 'help' }, t('call.guidelinesHelp')), h('div', { class: 'actions' }, btn), region);
+}
+
+export async function callPage(ctx) {
+  const r = await get(`/api/v1/calls/${ctx.params.id}`);
+  if (r.status !== 200) return ctx.failed(r);
+  const c = r.data;
+  const out = [pageTitle(title(c)), section(t('call.summary'), facts([
+    [t('call.status'), badge('call.status', c.status)], [t('call.organization'), c.organization?.name ?? ''],
+    [t('call.briefingPlace'), c.briefing_place ?? ''], [t('call.description'), description(c) ?? ''],
+  ])), section(t('call.timetable'), timetable(c))];
+  if (ctx.can(['vendor'])) out.push(section(t('call.briefing'), await attendees(c), h('h4', {}, t('call.registerBriefing')), briefingForm(ctx, c)));
+  out.push(await letterSection(ctx, c));
+  out.push(guidelines(c));
+  return out;
+}
+
+// Public: a company registers itself and its first user.
+export function register(ctx) {
+  return [pageTitle(t('reg.title')), h('p', { class: 'panel-intro' }, t('reg.intro')), actionForm({
+    fields: [
+      { name: 'name_ko', label: t('reg.nameKo'), required: true },
+      { name: 'name_en', label: t('reg.nameEn'), required: true },
+      { name: 'country', label: t('org.country'), required: true, value: 'KR' },
+      { name: 'registration_number', label: t('org.brn'), required: true, help: t('org.brnHelp'), inputmode: 'numeric' },
+      { name: 'representative', label: t('reg.representative'), required: true },
+      { name: 'address', label: t('site.address'), required: true, wide: true },
+      { name: 'user_name', label: t('reg.userName'), required: true },
+      { name: 'user_email', label: t('whoami.email'), type: 'email', required: true, autocomplete: 'email' },
+      { name: 'user_password', label: t('user.password'), type: 'password', required: true, help: t('user.passwordHelp'), autocomplete: 'new-password' },
+    ],
+    submitLabel: t('reg.submit'),
+    submit: (v) => post('/api/v1/registrations', v),
+    done: (d) => ctx.registered(d),
+  })];
+}
