@@ -4,7 +4,7 @@
 // nothing confidential; and the public progress. Both without sign-in.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
@@ -12,7 +12,13 @@ import { api, sql, startServer, ROOT } from '../helpers.mjs';
 import { procurementCast, program, purchaseOrder } from '../fixtures.mjs';
 import { callContext, publishedCall, pdf } from '../calls/fixtures.mjs';
 
-const SCHEMAS = path.resolve(ROOT, '../shared/data/ocds');
+// The shared reference data sits beside the project's folder; a clone made
+// elsewhere (as CI makes one) finds it through REGISTRY_SHARED_DATA or at
+// the workplace's fixed place.
+const SCHEMAS = [process.env.REGISTRY_SHARED_DATA, path.resolve(ROOT, '../shared/data'), '/work/shared/data']
+  .filter(Boolean).map((dir) => path.join(dir, 'ocds'))
+  .find((dir) => existsSync(path.join(dir, 'release-schema.json')));
+assert.ok(SCHEMAS, 'the official OCDS schemas are not found: set REGISTRY_SHARED_DATA to the shared data folder');
 const schema = (name) => JSON.parse(readFileSync(path.join(SCHEMAS, name), 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
