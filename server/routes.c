@@ -185,6 +185,26 @@ const struct route app_routes[] = {
 	{ "POST", "/api/v1/calls/:id/opening", api_opening_passphrase, ROLE_OFFICER, 0,
 	  &api_opening_passphrase_body, 4096 },
 	{ "GET", "/api/v1/calls/:id/opening", api_opening_get, STAFF, 0 },
+	/* the call, part 3: evaluation and award */
+	{ "GET", "/api/v1/calls/:id/criteria", api_criteria_get, STAFF | ROLE_VENDOR, 0 },
+	{ "PUT", "/api/v1/calls/:id/criteria", api_criteria_put, BUYERS, 0,
+	  &api_criteria_put_body },
+	{ "GET", "/api/v1/calls/:id/evaluators", api_evaluators_get, STAFF, 0 },
+	{ "PUT", "/api/v1/calls/:id/evaluators", api_evaluators_put, BUYERS, 0,
+	  &api_evaluators_put_body },
+	{ "PUT", "/api/v1/calls/:id/evaluators/declaration", api_declaration_put, ROLE_OFFICER, 0,
+	  &api_declaration_put_body },
+	{ "PUT", "/api/v1/calls/:id/proposals/:submission_id/scores", api_scores_put,
+	  ROLE_OFFICER, 0, &api_scores_put_body },
+	{ "GET", "/api/v1/calls/:id/evaluation", api_evaluation_get, STAFF, 0 },
+	{ "POST", "/api/v1/calls/:id/award", api_award_post, ROLE_OFFICER, 0,
+	  &api_award_post_body },
+	{ "GET", "/api/v1/calls/:id/outcome", api_outcome_get, STAFF | ROLE_VENDOR, 0 },
+	/* an organisation's own keys, which sign its proposals */
+	{ "GET", "/api/v1/organization-keys", api_org_keys_list, ROLE_VENDOR, 0 },
+	{ "POST", "/api/v1/organization-keys", api_org_keys_add, ROLE_VENDOR, 0,
+	  &api_org_keys_add_body },
+	{ "POST", "/api/v1/organization-keys/:id/revoke", api_org_keys_revoke, ROLE_VENDOR, 0 },
 
 	/* exports: the reports for auditors (officers too, but for the trail),
 	 * each export's signed manifest */

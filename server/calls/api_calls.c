@@ -28,7 +28,8 @@
 	{ "guidelines_release_at", FIELD_STRING, req, 1, 40, NULL }, \
 	{ "proposal_deadline", FIELD_STRING, req, 1, 40, NULL }, \
 	{ "opening_at", FIELD_STRING, req, 1, 40, NULL }, \
-	{ "evaluation_ends_at", FIELD_STRING, req, 1, 40, NULL }
+	{ "evaluation_ends_at", FIELD_STRING, req, 1, 40, NULL }, \
+	{ "signatures_required", FIELD_BOOLEAN, false, 0, 0, NULL }
 
 static const struct field_spec call_fields[] = { CALL_FIELDS(true) };
 static const struct field_spec call_patch_fields[] = { CALL_FIELDS(false) };
@@ -146,6 +147,20 @@ calls_state_or_reply(struct req *r, struct db *db, int64_t id, const char *at, b
 	if (rc == 1)
 		reply_problem(r, PROBLEM_CALL_NOT_FOUND, "call %lld not found", (long long)id);
 	return rc;
+}
+
+int
+calls_read_or_reply(struct req *r, int64_t *id, struct db_call_state *st)
+{
+	char at[32];
+
+	if (calls_param_or_reply(r, id) != 0)
+		return -1;
+	if (calls_state_or_reply(r, r->db, *id, clock_now(at), false, st) == 0)
+		return 0;
+	if (r->status == 0)
+		api_db_error(r);
+	return -1;
 }
 
 int

@@ -25,6 +25,10 @@ bool calls_seoul_time(const char *s);
 int calls_state_or_reply(struct req *r, struct db *db, int64_t id, const char *at,
     bool exclusive, struct db_call_state *st);
 
+/* For a read outside a transaction: the route's call id and its state
+ * now, or -1 after a 404 (or the database's error). */
+int calls_read_or_reply(struct req *r, int64_t *id, struct db_call_state *st);
+
 /* Whether letters are accepted now; else a 409 naming the deadline (or
  * the state) and 1. */
 int calls_letters_open_or_reply(struct req *r, const struct db_call_state *st);
@@ -46,6 +50,21 @@ int calls_opening_key_make(struct req *r, struct db *db, int64_t id, const char 
  * asked for (api_proposals.c). *out is new. A transaction function's codes. */
 int calls_checkpoint(struct req *r, struct db *db, int64_t call_id, const char *at,
     json_t **out);
+
+/* The organisation key that signed a submission (api_org_keys.c). */
+struct calls_signer {
+	int64_t id;
+	char key_id[65];           /* SHA-256 of the public key, hex */
+	char signature_hex[129];
+	char signature_b64[89];
+};
+
+/* Inside a submission's transaction: signature (base64, the
+ * Proposal-Signature header) over the blob's SHA-256 (hex), checked with
+ * the organisation's active keys; the one that verifies into *key. A
+ * transaction function's codes (1 after a 422). */
+int calls_signature_or_reply(struct req *r, struct db *db, const char *signature,
+    const char *sha256_hex, struct calls_signer *key);
 
 /* The call id of the route, or -1 after a 404. */
 int calls_param_or_reply(struct req *r, int64_t *id);

@@ -32,6 +32,7 @@ struct proposal_write {
 	char receipt[RECEIPT_MAX];
 	char receipt_sha[65];
 	char at[32];
+	struct calls_signer signer;  /* id 0: unsigned */
 };
 
 /* 409 unless proposals are taken now. */
@@ -67,13 +68,16 @@ eligible_or_reply(struct req *r, struct db *db, int64_t call_id, const char *at)
 static int
 receipt_sign_or_reply(struct proposal_write *w)
 {
-	char text[1024], sizeline[128] = "";
+	char text[1024], sizeline[512] = "";
 	unsigned char sha[32];
 	int n, len;
 
 	if (w->s.sha256 != NULL)
 		snprintf(sizeline, sizeof(sizeline), "sha256 %s\nsize %lld\n", w->s.sha256,
 		    (long long)w->s.size);
+	if (w->signer.id != 0)
+		snprintf(sizeline + strlen(sizeline), sizeof(sizeline) - strlen(sizeline),
+		    "signed-by %s\nsignature %s\n", w->signer.key_id, w->signer.signature_b64);
 	n = snprintf(text, sizeof(text), "gpu-registry proposal receipt v1\ncall %lld\n"
 	    "organization %lld\nsubmission %lld\nversion %lld\naction %s\n%sreceived %s\n",
 	    (long long)w->call_id, (long long)w->s.org_id, (long long)w->id,
@@ -85,6 +89,30 @@ receipt_sign_or_reply(struct proposal_write *w)
 	}
 	crypto_hash_sha256(sha, (const unsigned char *)w->receipt, (size_t)len);
 	sealing_hex(sha, sizeof(sha), w->receipt_sha);
+	return 0;
+}
+
+/* A submission's signature by a key of the organisation, when it carries
+ * one (Proposal-Signature) or the call requires it: 422 otherwise. */
+static int
+signature_or_reply(struct proposal_write *w, struct db *db, const struct db_call_state *st)
+{
+	int rc;
+
+	if (w->r->proposal_signature == NULL) {
+		if (!st->signatures_required)
+			return 0;
+		reply_problem(w->r, PROBLEM_CALL_PROPOSAL_SIGNATURE_REQUIRED, "call %lld takes only "
+		    "proposals signed by a key of your organisation: send Proposal-Signature, the "
+		    "base64 Ed25519 signature over the sealed proposal's SHA-256",
+		    (long long)w->call_id);
+		return 1;
+	}
+	if ((rc = calls_signature_or_reply(w->r, db, w->r->proposal_signature, w->s.sha256,
+	    &w->signer)) != 0)
+		return rc;
+	w->s.signing_key_id = w->signer.id;
+	w->s.signature = w->signer.signature_hex;
 	return 0;
 }
 
@@ -108,6 +136,8 @@ write_checks(struct proposal_write *w, struct db *db, bool *withdrawn)
 	}
 	json_decref(key);
 	if ((rc = eligible_or_reply(w->r, db, w->call_id, w->at)) != 0)
+		return rc;
+	if (w->s.sha256 != NULL && (rc = signature_or_reply(w, db, &st)) != 0)
 		return rc;
 	if (db_proposal_lock_org(db, w->call_id, w->r->session.org_id, &w->s.version,
 	    withdrawn) != 0)
@@ -182,6 +212,8 @@ receipt_reply(struct req *r, const struct proposal_write *w)
 		json_object_set_new(out, "sha256", json_string(w->s.sha256));
 		json_object_set_new(out, "size", json_integer((json_int_t)w->s.size));
 	}
+	if (w->signer.id != 0)
+		json_object_set_new(out, "signed_by", json_string(w->signer.key_id));
 	reply_json_steal(r, 201, out);
 }
 

@@ -20,6 +20,12 @@ extern const struct field_table api_letters_withdraw_body;
 extern const struct field_table api_committee_put_body;
 extern const struct field_table api_committee_passphrase_body;
 extern const struct field_table api_opening_passphrase_body;
+extern const struct field_table api_criteria_put_body;
+extern const struct field_table api_evaluators_put_body;
+extern const struct field_table api_declaration_put_body;
+extern const struct field_table api_scores_put_body;
+extern const struct field_table api_award_post_body;
+extern const struct field_table api_org_keys_add_body;
 
 void api_calls_list(struct req *r);
 void api_calls_create(struct req *r);
@@ -57,5 +63,17 @@ void api_proposals_checkpoint(struct req *r);
 void api_opening_passphrase(struct req *r);
 void api_opening_get(struct req *r);
 void api_proposals_content(struct req *r);
+void api_criteria_get(struct req *r);
+void api_criteria_put(struct req *r);
+void api_evaluators_get(struct req *r);
+void api_evaluators_put(struct req *r);
+void api_declaration_put(struct req *r);
+void api_scores_put(struct req *r);
+void api_evaluation_get(struct req *r);
+void api_award_post(struct req *r);
+void api_outcome_get(struct req *r);
+void api_org_keys_list(struct req *r);
+void api_org_keys_add(struct req *r);
+void api_org_keys_revoke(struct req *r);
 
 #endif

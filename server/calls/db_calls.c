@@ -28,6 +28,9 @@
 	"    'threshold', k.threshold, 'members', k.members) FROM call_opening_keys k" \
 	"    WHERE k.call_id = c.id)," \
 	" 'opened_at', seoul_text(c.opened_at)," \
+	" 'evaluated_at', seoul_text(c.evaluated_at)," \
+	" 'awarded_at', seoul_text(c.awarded_at)," \
+	" 'signatures_required', c.signatures_required," \
 	" 'version', c.version)::text" \
 	" FROM calls c JOIN organizations o ON o.id = c.organization_id"
 
@@ -41,7 +44,7 @@
 	"SELECT c.version, call_status(c, $2::timestamptz), seoul_text(c.briefing_at)," \
 	" seoul_text(c.loi_deadline), seoul_text(c.guidelines_release_at)," \
 	" c.briefing_capacity, seoul_text(c.proposal_deadline), seoul_text(c.opening_at)," \
-	" $2::timestamptz >= c.opening_at" \
+	" $2::timestamptz >= c.opening_at, c.created_by, c.signatures_required" \
 	" FROM calls c WHERE c.id = $1 AND ($3::bool OR c.published_at IS NOT NULL)"
 
 const struct db_stmt db_calls_stmts[] = {
@@ -55,9 +58,10 @@ const struct db_stmt db_calls_stmts[] = {
 	{ "calls_create",
 	  "INSERT INTO calls (title_ko, title_en, description_ko, description_en,"
 	  " organization_id, briefing_at, briefing_place, briefing_capacity, loi_deadline,"
-	  " guidelines_release_at, proposal_deadline, opening_at, evaluation_ends_at, created_by)"
-	  " VALUES ($1, $2, $3, $4, coalesce($5::bigint, $14::bigint), $6, $7, $8, $9, $10, $11,"
-	  " $12, $13, $15) RETURNING id", 15 },
+	  " guidelines_release_at, proposal_deadline, opening_at, evaluation_ends_at,"
+	  " signatures_required, created_by)"
+	  " VALUES ($1, $2, $3, $4, coalesce($5::bigint, $15::bigint), $6, $7, $8, $9, $10, $11,"
+	  " $12, $13, coalesce($14::bool, false), $16) RETURNING id", 16 },
 	{ "calls_update",
 	  "UPDATE calls SET title_ko = coalesce($2, title_ko), title_en = coalesce($3, title_en),"
 	  " description_ko = coalesce($4, description_ko),"
@@ -71,7 +75,8 @@ const struct db_stmt db_calls_stmts[] = {
 	  " proposal_deadline = coalesce($12::timestamptz, proposal_deadline),"
 	  " opening_at = coalesce($13::timestamptz, opening_at),"
 	  " evaluation_ends_at = coalesce($14::timestamptz, evaluation_ends_at),"
-	  " version = version + 1 WHERE id = $1", 14 },
+	  " signatures_required = coalesce($15::bool, signatures_required),"
+	  " version = version + 1 WHERE id = $1", 15 },
 	{ "calls_publish",
 	  "UPDATE calls SET published_at = $2, version = version + 1 WHERE id = $1", 2 },
 	{ "calls_cancel",
@@ -116,18 +121,26 @@ static const char *const call_columns[] = {
 	"title_ko", "title_en", "description_ko", "description_en", "organization_id",
 	"briefing_at", "briefing_place", "briefing_capacity", "loi_deadline",
 	"guidelines_release_at", "proposal_deadline", "opening_at", "evaluation_ends_at",
+	"signatures_required",
 };
 #define NCOLUMNS (sizeof(call_columns) / sizeof(call_columns[0]))
 
-/* The fields as parameters p[0..12] in the order of call_columns. */
+/* The fields as parameters p[0..13] in the order of call_columns. */
 static void
 call_params(const json_t *fields, struct db_param *p)
 {
+	const json_t *v;
 	size_t i;
 
-	for (i = 0; i < NCOLUMNS; i++)
-		p[i] = json_is_integer(json_object_get(fields, call_columns[i])) ?
-		    DB_JSON_INT(fields, call_columns[i]) : DB_JSON_STR(fields, call_columns[i]);
+	for (i = 0; i < NCOLUMNS; i++) {
+		v = json_object_get(fields, call_columns[i]);
+		if (json_is_integer(v))
+			p[i] = DB_JSON_INT(fields, call_columns[i]);
+		else if (json_is_boolean(v))
+			p[i] = DB_JSON_BOOL(fields, call_columns[i]);
+		else
+			p[i] = DB_JSON_STR(fields, call_columns[i]);
+	}
 }
 
 int
@@ -186,6 +199,8 @@ db_calls_lock(struct db *db, int64_t id, const char *at, bool exclusive, bool dr
 		    PQgetvalue(res, 0, 6));
 		snprintf(st->opening_at, sizeof(st->opening_at), "%s", PQgetvalue(res, 0, 7));
 		st->opening_due = strcmp(PQgetvalue(res, 0, 8), "t") == 0;
+		st->created_by = strtoll(PQgetvalue(res, 0, 9), NULL, 10);
+		st->signatures_required = strcmp(PQgetvalue(res, 0, 10), "t") == 0;
 		rc = 0;
 	}
 	PQclear(res);

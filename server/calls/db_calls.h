@@ -24,6 +24,8 @@ struct db_call_state {
 	bool opening_due;        /* the clock is at or past opening_at */
 	int64_t briefing_capacity;
 	int64_t attendees;       /* registered for the briefing, counted after the lock */
+	int64_t created_by;      /* the officer who created the call */
+	bool signatures_required;  /* submissions must be signed by an organisation key */
 };
 
 struct call_filter {

@@ -58,8 +58,8 @@ const struct db_stmt db_proposals_stmts[] = {
 	  " WHERE call_id = $1 AND organization_id = $2 ORDER BY version DESC LIMIT 1", 2 },
 	{ "proposal_add",
 	  "INSERT INTO proposal_submissions (call_id, organization_id, version, action, sha256,"
-	  " size, user_id, received_at) VALUES ($1, $2, $3, $4, decode($5, 'hex'), $6, $7, $8)"
-	  " RETURNING id", 8 },
+	  " size, user_id, received_at, signing_key_id, signature) VALUES ($1, $2, $3, $4,"
+	  " decode($5, 'hex'), $6, $7, $8, $9, decode($10, 'hex')) RETURNING id", 10 },
 	{ "receipt_add",
 	  "INSERT INTO proposal_receipts (submission_id, note, sha256)"
 	  " VALUES ($1, $2, decode($3, 'hex'))", 3 },
@@ -67,6 +67,7 @@ const struct db_stmt db_proposals_stmts[] = {
 	  "SELECT json_build_object('id', s.id, 'version', s.version, 'action', s.action,"
 	  " 'sha256', " HEX("s.sha256") ", 'size', s.size,"
 	  " 'received_at', seoul_text(s.received_at), 'receipt', r.note,"
+	  " 'signed_by', (SELECT k.key_id FROM organization_keys k WHERE k.id = s.signing_key_id),"
 	  " 'receipt_sha256', " HEX("r.sha256") ", 'current', EXISTS (SELECT 1 FROM"
 	  "   proposals_current p WHERE p.id = s.id))::text"
 	  " FROM proposal_submissions s JOIN proposal_receipts r ON r.submission_id = s.id"
@@ -231,7 +232,8 @@ db_proposal_add(struct db *db, const struct db_submission *s, int64_t *id)
 {
 	return db_one_int(db, "proposal_add", DB_PARAMS(DB_INT(s->call_id), DB_INT(s->org_id),
 	    DB_INT(s->version), DB_STR(s->action), DB_STR(s->sha256),
-	    DB_OPT_INT(s->sha256 != NULL, s->size), DB_INT(s->user_id), DB_STR(s->at)), id);
+	    DB_OPT_INT(s->sha256 != NULL, s->size), DB_INT(s->user_id), DB_STR(s->at),
+	    DB_OPT_INT(s->signing_key_id != 0, s->signing_key_id), DB_STR(s->signature)), id);
 }
 
 int

@@ -55,6 +55,8 @@ struct db_submission {
 	const char *sha256;      /* hex, NULL for a withdrawal */
 	int64_t size;
 	const char *at;
+	int64_t signing_key_id;  /* 0: unsigned */
+	const char *signature;   /* hex, or NULL */
 };
 int db_proposal_add(struct db *db, const struct db_submission *s, int64_t *id);
 int db_receipt_add(struct db *db, int64_t submission_id, const char *note,

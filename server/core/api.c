@@ -81,6 +81,10 @@ static const struct {
 	  "your organisation has a letter for this call already" },
 	{ "briefing_attendees_email_key", "email", PROBLEM_DB_CONFLICT,
 	  "this person is already registered for the briefing" },
+	{ "organization_keys_public_key_key", "public_key", PROBLEM_ORG_KEY_TAKEN,
+	  "this public key is registered already" },
+	{ "evaluation_scores_within_max", "scores", PROBLEM_VALIDATION_FAILED,
+	  "a score is over its criterion's maximum" },
 	/* sites and allocations */
 	{ "sites_name_key", "name", PROBLEM_SITE_NAME_TAKEN,
 	  "a site with this name already exists" },

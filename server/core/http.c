@@ -173,6 +173,7 @@ http_req_new(struct MHD_Connection *c, const char *url, const char *method)
 	r->if_match = header_dup(c, MHD_HTTP_HEADER_IF_MATCH);
 	r->if_none_match = header_dup(c, MHD_HTTP_HEADER_IF_NONE_MATCH);
 	r->idempotency_key = header_dup(c, "Idempotency-Key");
+	r->proposal_signature = header_dup(c, "Proposal-Signature");
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_collect, r);
 	return h;
 }

@@ -277,7 +277,45 @@
 	    "it has no manifest") \
 	X(OCDS_NOT_PUBLISHED, "ocds.not_published", 404, \
 	    "nothing of this programme or call is published as open data (an unknown id reads " \
-	    "the same)")
+	    "the same)") \
+	X(CALL_CRITERIA_FROZEN, "call.criteria_frozen", 409, \
+	    "the evaluation criteria were frozen at the proposal deadline (deadline, Seoul time)") \
+	X(CALL_NO_CRITERIA, "call.no_criteria", 409, \
+	    "the call has no evaluation criteria: nothing can be scored") \
+	X(CALL_EVALUATORS_FIXED, "call.evaluators_fixed", 409, \
+	    "evaluators are fixed once the first score is in, or the call is closed (current_status)") \
+	X(CALL_NOT_EVALUATOR, "call.not_evaluator", 403, \
+	    "the caller is not an evaluator of the call") \
+	X(CALL_DECLARATION_MISSING, "call.declaration_missing", 409, \
+	    "the evaluator has not declared their interests yet") \
+	X(CALL_DECLARATION_FIXED, "call.declaration_fixed", 409, \
+	    "a declaration of interests is fixed once its evaluator has scored") \
+	X(CALL_EVALUATOR_CONFLICT, "call.evaluator_conflict", 403, \
+	    "the evaluator declared a link to the bidder or a consortium member " \
+	    "(registration_number, party: bidder or member)") \
+	X(CALL_EVALUATION_CLOSED, "call.evaluation_closed", 409, \
+	    "every evaluator has scored every proposal: the scores are final (current_status)") \
+	X(CALL_EVALUATION_INCOMPLETE, "call.evaluation_incomplete", 409, \
+	    "not every evaluator has scored every proposal (pairs_expected, pairs_done)") \
+	X(CALL_AWARD_BY_CREATOR, "call.award_by_creator", 403, \
+	    "the officer who created the call may not award it") \
+	X(CALL_AWARD_NOT_FIRST, "call.award_not_first", 409, \
+	    "only a proposal ranked first may be awarded (rank)") \
+	X(CALL_NOT_AWARDED, "call.not_awarded", 409, \
+	    "the call is not awarded yet (current_status)") \
+	X(CALL_PROPOSAL_SIGNATURE_REQUIRED, "call.proposal_signature_required", 422, \
+	    "the call takes only proposals signed by a key of the organisation (Proposal-Signature)") \
+	X(CALL_PROPOSAL_SIGNATURE_INVALID, "call.proposal_signature_invalid", 422, \
+	    "the signature is not 64 bytes of base64, or no active key of the organisation verifies it " \
+	    "over the proposal's SHA-256 (active_keys)") \
+	X(ORG_KEY_NOT_FOUND, "org_key.not_found", 404, \
+	    "no signing key of the caller's organisation has this id") \
+	X(ORG_KEY_TAKEN, "org_key.taken", 409, \
+	    "this public key is registered already") \
+	X(ORG_KEY_REVOKED, "org_key.revoked", 409, \
+	    "the key is revoked already (revoked_at)") \
+	X(ORG_KEY_INVALID, "org_key.invalid", 422, \
+	    "the public key is not base64 of an Ed25519 public key (32 bytes, a valid point)")
 
 struct problem_def {
 	const char *code;        /* "po.budget_exceeded" */

@@ -37,6 +37,7 @@ req_release(struct req *r)
 	free(r->if_none_match);
 	free(r->accept_encoding);
 	free(r->idempotency_key);
+	free(r->proposal_signature);
 	free(r->body);
 	free(r->reply_body);
 	if (r->reply_fd >= 0)

@@ -36,6 +36,7 @@ struct req {
 	char *if_match;
 	char *if_none_match;
 	char *idempotency_key;
+	char *proposal_signature;  /* Proposal-Signature: a detached signature, base64 */
 	char *body;              /* NUL-terminated; body_len excludes the NUL */
 	size_t body_len;
 	/* Routes with ROUTE_STREAM_BODY get their body as a file instead:

@@ -32,6 +32,9 @@ extern const struct db_stmt db_proposals_stmts[];
 extern const struct db_stmt db_reports_stmts[];
 extern const struct db_stmt db_exports_stmts[];
 extern const struct db_stmt db_ocds_stmts[];
+extern const struct db_stmt db_evaluation_stmts[];
+extern const struct db_stmt db_award_stmts[];
+extern const struct db_stmt db_org_keys_stmts[];
 
 #define DB_STMT_TABLES \
 	db_sessions_stmts, db_organizations_stmts, db_users_stmts, db_second_factor_stmts, \
@@ -43,7 +46,7 @@ extern const struct db_stmt db_ocds_stmts[];
 	, db_sites_stmts, db_allocations_stmts \
 	/* calls */ \
 	, db_calls_stmts, db_applicants_stmts, db_letters_stmts, db_guidelines_stmts, \
-	db_proposals_stmts \
+	db_proposals_stmts, db_evaluation_stmts, db_award_stmts, db_org_keys_stmts \
 	/* exports */ \
 	, db_reports_stmts, db_exports_stmts, db_ocds_stmts
 

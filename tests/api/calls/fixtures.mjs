@@ -115,3 +115,31 @@ export async function callContext(env = {}) {
   const { srv, setClock } = await clockedServer(env);
   return { srv, setClock, m: await ministry(srv.base) };
 }
+
+// A draft with an opening committee of officers who set their passphrases
+// (k of n = members.length): {call, url(rest), seal(text), submit(token,
+// bytes, headers), give(token, passphrase)}. Publish it with publish().
+export async function committeeCall(base, officer, members, passphrases, { threshold = 2, over = {} } = {}) {
+  const draft = await api(base, 'POST', '/api/v1/calls', { token: officer, body: callBody(over) });
+  assert.equal(draft.status, 201, JSON.stringify(draft.body));
+  const s = { call: draft.body };
+  s.url = (rest = '') => `/api/v1/calls/${s.call.id}${rest}`;
+  const put = await api(base, 'PUT', s.url('/committee'), { token: officer, body: { threshold, members: members.map((p) => ({ user_id: p.user.id })) } });
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  for (let i = 0; i < members.length; i++) {
+    const r = await api(base, 'PUT', s.url('/committee/passphrase'), { token: members[i].token, body: { passphrase: passphrases[i] } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  }
+  s.publish = async () => {
+    const p = await api(base, 'POST', s.url('/publish'), { token: officer });
+    assert.equal(p.status, 200, JSON.stringify(p.body));
+    s.call = p.body;
+    return s.call;
+  };
+  s.seal = (sodium, text) => Buffer.from(sodium.crypto_box_seal(Buffer.from(text),
+    Buffer.from(s.call.opening_key.public_key, 'base64')));
+  s.submit = (token, bytes, headers = {}) => api(base, 'POST', s.url('/proposals'),
+    { token, raw: bytes, headers: { 'content-type': 'application/octet-stream', ...headers } });
+  s.give = (token, passphrase) => api(base, 'POST', s.url('/opening'), { token, body: { passphrase } });
+  return s;
+}
