@@ -5,6 +5,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sendInPieces } from './bench-lib.mjs';
 import { startServer, login, sql } from '../tests/api/helpers.mjs';
 
 const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 200);
@@ -27,17 +28,7 @@ function upload(base, token, body) {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'content-length': body.length },
     }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
     req.on('error', () => resolve(0));
-    // In 1 MiB pieces, as a real client would send a file.
-    let off = 0;
-    const more = () => {
-      while (off < body.length) {
-        const piece = body.subarray(off, off + (1 << 20));
-        off += piece.length;
-        if (!req.write(piece)) { req.once('drain', more); return; }
-      }
-      req.end();
-    };
-    more();
+    sendInPieces(req, body);
   });
 }
 
