@@ -172,6 +172,24 @@ merkle_consistency_proof(merkle_node_fn node, void *arg, uint64_t from, uint64_t
 	return n;
 }
 
+/* One level of RFC 9162's verifiers, fn and sn being the node's index
+ * and the last index at this level: whether the proof's next hash is a
+ * left sibling. A node on the right edge with no sibling at some levels
+ * skips them. */
+static bool
+sibling_is_left(uint64_t *fn, uint64_t *sn)
+{
+	bool left = (*fn & 1) || *fn == *sn;
+
+	while (left && !(*fn & 1) && *fn != 0) {
+		*fn >>= 1;
+		*sn >>= 1;
+	}
+	*fn >>= 1;
+	*sn >>= 1;
+	return left;
+}
+
 bool
 merkle_verify_inclusion(uint64_t leaf, uint64_t size, const unsigned char leaf_hash[MERKLE_HASH],
     const unsigned char (*proof)[MERKLE_HASH], size_t n, const unsigned char root[MERKLE_HASH])
@@ -187,17 +205,10 @@ merkle_verify_inclusion(uint64_t leaf, uint64_t size, const unsigned char leaf_h
 	for (i = 0; i < n; i++) {
 		if (sn == 0)
 			return false;
-		if ((fn & 1) || fn == sn) {
+		if (sibling_is_left(&fn, &sn))
 			merkle_node_hash(proof[i], r, r);
-			while (!(fn & 1) && fn != 0) {
-				fn >>= 1;
-				sn >>= 1;
-			}
-		} else {
+		else
 			merkle_node_hash(r, proof[i], r);
-		}
-		fn >>= 1;
-		sn >>= 1;
 	}
 	return sn == 0 && sodium_memcmp(r, root, MERKLE_HASH) == 0;
 }
@@ -219,11 +230,7 @@ merkle_verify_consistency(uint64_t from, uint64_t to, const unsigned char root1[
 	fn = from - 1;
 	sn = to - 1;
 	/* A first tree that is a complete subtree is the proof's first hash. */
-	if (log2_exact(from) >= 0) {
-		memcpy(fr, root1, MERKLE_HASH);
-	} else {
-		memcpy(fr, proof[i++], MERKLE_HASH);
-	}
+	memcpy(fr, log2_exact(from) >= 0 ? root1 : proof[i++], MERKLE_HASH);
 	memcpy(sr, fr, MERKLE_HASH);
 	while (fn & 1) {
 		fn >>= 1;
@@ -232,18 +239,12 @@ merkle_verify_consistency(uint64_t from, uint64_t to, const unsigned char root1[
 	for (; i < n; i++) {
 		if (sn == 0)
 			return false;
-		if ((fn & 1) || fn == sn) {
+		if (sibling_is_left(&fn, &sn)) {
 			merkle_node_hash(proof[i], fr, fr);
 			merkle_node_hash(proof[i], sr, sr);
-			while (!(fn & 1) && fn != 0) {
-				fn >>= 1;
-				sn >>= 1;
-			}
 		} else {
 			merkle_node_hash(sr, proof[i], sr);
 		}
-		fn >>= 1;
-		sn >>= 1;
 	}
 	return sn == 0 && sodium_memcmp(fr, root1, MERKLE_HASH) == 0 &&
 	    sodium_memcmp(sr, root2, MERKLE_HASH) == 0;
