@@ -49,7 +49,7 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	unsigned long body_mem, min_rate, grace, idle, exports, drain, headers, conns;
 	unsigned long account_failures, address_failures, hash_threads, hash_queue;
 	char bad[64];
-	unsigned long registrations, proposal_limit, window;
+	unsigned long registrations, proposal_limit, window, sequence_ms, checkpoint_ms;
 	static char upload_dir[4096], signing_key_file[4096], proposal_dir[4096];
 	static char totp_key_file[4096];
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -89,7 +89,11 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	    number(get, "REGISTRY_PROPOSAL_LIMIT", 50UL << 20, 1024, 4096UL << 20,
 	    &proposal_limit, err, errlen) != 0 ||
 	    number(get, "REGISTRY_OPENING_WINDOW_SECONDS", 900, 10, 86400, &window, err,
-	    errlen) != 0)
+	    errlen) != 0 ||
+	    number(get, "REGISTRY_AUDIT_SEQUENCE_MS", 500, 10, 60000,
+	    &sequence_ms, err, errlen) != 0 ||
+	    number(get, "REGISTRY_AUDIT_CHECKPOINT_MS", 30000, 10, 60000,
+	    &checkpoint_ms, err, errlen) != 0)
 		return -1;
 	if (addr_list_parse(get("REGISTRY_TRUSTED_PROXIES"), &c->trusted_proxies,
 	    bad, sizeof(bad)) != 0) {
@@ -146,6 +150,9 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	c->hash_threads = (unsigned)hash_threads;
 	c->hash_queue = (unsigned)hash_queue;
 	c->registrations_per_hour = (unsigned)registrations;
+	c->audit_sequence_ms = (unsigned)sequence_ms;
+	c->audit_checkpoint_ms = (unsigned)checkpoint_ms;
+	c->audit_origin = text(get, "REGISTRY_AUDIT_ORIGIN", "gpu-registry/audit");
 	c->test_clock_file = text(get, "REGISTRY_TEST_CLOCK_FILE", NULL);
 	c->migrate_on_start = strcmp(migrate, "true") == 0;
 	c->admin_password = text(get, "REGISTRY_ADMIN_PASSWORD", NULL);
@@ -230,6 +237,12 @@ config_usage(void)
 	    "                                  database: 64 hex digits, mode 0600; made\n"
 	    "                                  when missing; keep it out of database\n"
 	    "                                  backups [REGISTRY_ROOT/var/totp.key]\n"
+	    "  REGISTRY_AUDIT_SEQUENCE_MS      how often new audit events become leaves of\n"
+	    "                                  the audit log's Merkle tree [500]\n"
+	    "  REGISTRY_AUDIT_CHECKPOINT_MS    how often a checkpoint of the tree is signed\n"
+	    "                                  while events arrive; at most a minute [30000]\n"
+	    "  REGISTRY_AUDIT_ORIGIN           the audit log's name, first line of every\n"
+	    "                                  checkpoint; never changes [gpu-registry/audit]\n"
 	    "  REGISTRY_TEST_CLOCK_FILE        tests only: a file holding Unix seconds\n"
 	    "                                  that the deadlines of calls are judged by\n"
 	    "                                  [unset: the real clock]\n"

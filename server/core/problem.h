@@ -269,7 +269,13 @@
 	X(SECOND_FACTOR_CODE_INVALID, "second_factor.code_invalid", 422, \
 	    "the code is wrong, out of time or used already (a failed sign-in)") \
 	X(SECOND_FACTOR_PASSWORD_WRONG, "second_factor.password_wrong", 422, \
-	    "the password given is not the account's (a failed sign-in)")
+	    "the password given is not the account's (a failed sign-in)") \
+	X(AUDIT_SIZE_PAST_TREE, "audit.size_past_tree", 422, \
+	    "the audit log's tree has fewer leaves than the size asked (tree_size)") \
+	X(AUDIT_LEAF_PAST_SIZE, "audit.leaf_past_size", 422, \
+	    "the leaf is not in a tree of that size: leaves are 0 to tree_size - 1") \
+	X(AUDIT_RANGE_INVALID, "audit.range_invalid", 422, \
+	    "a consistency proof goes from a smaller tree to a larger one")
 
 struct problem_def {
 	const char *code;        /* "po.budget_exceeded" */

@@ -88,6 +88,15 @@ int validate_query_bool_or_reply(struct req *r, const char *name, const char **o
 int validate_query_enum_or_reply(struct req *r, const char *name,
     const char *const *one_of, const char **out);
 
+/* A required query parameter, a whole number from min to max (400
+ * naming it, with min and max, when absent or out of range). */
+int validate_query_number_or_reply(struct req *r, const char *name, int64_t min, int64_t max,
+    int64_t *out);
+
+/* An optional query parameter, a time as RFC 3339 (2026-03-01T09:00:00Z,
+ * +09:00, fractions of a second allowed); *out stays NULL when absent. */
+int validate_query_time_or_reply(struct req *r, const char *name, const char **out);
+
 /* Refuses query parameters outside the allowed list (NULL-terminated). */
 int validate_query_known_or_reply(struct req *r, const char *const *allowed);
 
