@@ -30,7 +30,7 @@ round_once(struct db **db, int64_t min_age_ms)
 {
 	int64_t size = 0, before, signed_size, age;
 
-	if (*db == NULL && (*db = db_open(conninfo)) == NULL)
+	if (*db == NULL && (*db = db_open_audit(conninfo)) == NULL)
 		return;
 	do {
 		before = size;

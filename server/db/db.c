@@ -135,26 +135,40 @@ db_open(const char *conninfo)
 	return connect_new(conninfo, true);
 }
 
-struct db *
-db_open_export(const char *conninfo)
+/* A connection for work off the request threads: settings (a constant
+ * of this file) run once after connecting. */
+static struct db *
+open_with(const char *conninfo, const char *settings, const char *what)
 {
 	struct db *db = connect_new(conninfo, true);
 	PGresult *res;
 
 	if (db == NULL)
 		return NULL;
-	/* A download lasts as long as its client reads; a client that stops
-	 * is dropped by the HTTP layer's timeout, which cancels the query. */
-	res = PQexec(db->conn, "SET statement_timeout = 0;"
-	    " SET application_name = 'registry-export'");
+	res = PQexec(db->conn, settings);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		log_warn("download connection: %s", PQerrorMessage(db->conn));
+		log_warn("%s connection: %s", what, PQerrorMessage(db->conn));
 		PQclear(res);
 		db_close(db);
 		return NULL;
 	}
 	PQclear(res);
 	return db;
+}
+
+struct db *
+db_open_export(const char *conninfo)
+{
+	/* A download lasts as long as its client reads; a client that stops
+	 * is dropped by the HTTP layer's timeout, which cancels the query. */
+	return open_with(conninfo, "SET statement_timeout = 0;"
+	    " SET application_name = 'registry-export'", "download");
+}
+
+struct db *
+db_open_audit(const char *conninfo)
+{
+	return open_with(conninfo, "SET application_name = 'registry-audit'", "audit sequencer");
 }
 
 void

@@ -64,6 +64,10 @@ void db_close(struct db *db);
  * registry-export in pg_stat_activity. */
 struct db *db_open_export(const char *conninfo);
 
+/* The same, for the audit sequencer's thread (audit/sequencer.c): named
+ * registry-audit in pg_stat_activity. */
+struct db *db_open_audit(const char *conninfo);
+
 /* Runs a prepared statement with the n parameters p (DB_PARAMS(...) gives
  * both; DB_NO_PARAMS none). Returns the result (caller PQclear()s) or
  * NULL with db->sqlstate and db->message set. Outside a transaction a

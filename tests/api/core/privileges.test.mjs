@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { startServer, createDatabase, api, login, sql, cli, ROOT } from '../helpers.mjs';
+import { startServer, createDatabase, api, login, sql, cli, until, ROOT } from '../helpers.mjs';
 
 let srv;
 let role;
@@ -25,13 +25,14 @@ function asServing(text) {
   return { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
 }
 
-test("the server's own connections are the serving role's, downloads' too", async () => {
+test("the server's own connections are the serving role's, downloads' and the audit sequencer's too", async () => {
   const token = await login(srv.base);
+  await until(srv.db, `EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = 'registry-audit' AND datname = '${srv.db.name}')`);
   const csv = await fetch(`${srv.base}/api/v1/assets`, { headers: { authorization: `Bearer ${token}`, accept: 'text/csv' } });
   assert.equal(csv.status, 200);
   await csv.text();
   const users = sql(srv.db, "SELECT DISTINCT usename FROM pg_stat_activity" +
-    ` WHERE application_name IN ('registry', 'registry-export') AND datname = '${srv.db.name}'`);
+    ` WHERE application_name IN ('registry', 'registry-export', 'registry-audit') AND datname = '${srv.db.name}'`);
   assert.deepEqual(users, [role]);
   assert.deepEqual(sql(srv.db, "SELECT count(*) > 0 FROM pg_stat_activity" +
     ` WHERE application_name = 'registry-export' AND datname = '${srv.db.name}'`), ['t']);
