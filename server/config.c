@@ -163,6 +163,7 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 		c->signing_key_file = signing_key_file;
 	}
 	c->signing_key_name = text(get, "REGISTRY_SIGNING_KEY_NAME", "gpu-registry");
+	c->signing_previous_keys = text(get, "REGISTRY_SIGNING_PREVIOUS_KEYS", NULL);
 	if (c->database_url == NULL && c->serve_database_url == NULL) {
 		snprintf(err, errlen, "DATABASE_URL is not set (make run sets it for the "
 		    "project's own cluster)");
@@ -241,6 +242,9 @@ config_usage(void)
 	    "                                  the audit log's Merkle tree [500]\n"
 	    "  REGISTRY_AUDIT_CHECKPOINT_MS    how often a checkpoint of the tree is signed\n"
 	    "                                  while events arrive; at most a minute [30000]\n"
+	    "  REGISTRY_SIGNING_PREVIOUS_KEYS  after a key rotation, the keys that signed\n"
+	    "                                  before (verifier keys, comma separated):\n"
+	    "                                  listed and trusted for old checkpoints [none]\n"
 	    "  REGISTRY_AUDIT_ORIGIN           the audit log's name, first line of every\n"
 	    "                                  checkpoint; never changes [gpu-registry/audit]\n"
 	    "  REGISTRY_TEST_CLOCK_FILE        tests only: a file holding Unix seconds\n"

@@ -57,6 +57,8 @@ struct config {
 	const char *signing_key_file; /* REGISTRY_SIGNING_KEY_FILE, default <root>/var/signing.key */
 	const char *signing_key_name; /* REGISTRY_SIGNING_KEY_NAME: the key's name when it is
 	                               * made, default "gpu-registry" */
+	const char *signing_previous_keys; /* REGISTRY_SIGNING_PREVIOUS_KEYS: verifier keys
+	                               * that signed before, comma separated */
 };
 
 /* A lookup function, so tests can feed a fake environment. */

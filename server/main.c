@@ -196,7 +196,8 @@ serve(void)
 	/* The key is read while still root, so its file can stay root's. */
 	if (cli_bootstrap_admin() != 0 ||
 	    keys_load(config.signing_key_file, config.signing_key_name) != 0 ||
-	    totp_key_load() != 0 || drop_root() != 0)
+	    totp_key_load() != 0 || keys_load_previous(config.signing_previous_keys) != 0 ||
+	    drop_root() != 0)
 		return 1;
 	/* Blocked before MHD starts its threads, so they inherit the mask and
 	 * only sigwait() below sees these signals. */

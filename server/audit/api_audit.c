@@ -140,18 +140,20 @@ api_audit_consistency(struct req *r)
 		proof_reply(r, audit_tree_consistency, from, to);
 }
 
-/* GET /api/v1/audit/verify -- the rows against every signed checkpoint. */
+/* GET /api/v1/audit/verify -- the rows against every signed checkpoint,
+ * by the service's key or one it rotated from. */
 void
 api_audit_verify(struct req *r)
 {
-	const struct note_key *key = keys_service();
+	struct note_key keys[KEYS_PREVIOUS_MAX + 1];
+	size_t n = keys_verifiers(keys, KEYS_PREVIOUS_MAX + 1);
 	json_t *report = NULL;
 
 	if (validate_query_known_or_reply(r, (const char *const[]){ NULL }) != 0)
 		return;
-	if (key == NULL)
+	if (n == 0)
 		reply_problem(r, PROBLEM_INTERNAL_ERROR, "the signing key is not loaded");
-	else if (audit_tree_verify(r->db, key, 1, &report) != 0)
+	else if (audit_tree_verify(r->db, keys, n, &report) != 0)
 		api_db_error(r);
 	else
 		reply_json_steal(r, 200, report);

@@ -458,3 +458,49 @@ test('an export verifies offline with the public key alone; a changed byte or a 
   assert.equal(foreign.status, 1);
   assert.equal(JSON.parse(foreign.stdout).first_mismatch.kind, 'checkpoint_invalid');
 });
+
+// --- key rotation -------------------------------------------------------------
+test('after a key rotation, old checkpoints verify with the old key, which stays listed', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'registry-rotation-'));
+  const first = await startServer({ env: { ...FAST, REGISTRY_SIGNING_KEY_FILE: path.join(dir, 'old.key') } });
+  const db = first.db;
+  let oldKey;
+  try {
+    const t = await login(first.base);
+    oldKey = (await api(first.base, 'GET', '/api/v1/keys')).body.signing_key;
+    await api(first.base, 'POST', '/api/v1/organizations', { token: t, body: { name: 'Before the rotation', kind: 'institute' } });
+  } finally { await first.stop(); }
+  // Stopping sequenced the last events and signed them with the old key.
+  const signedOld = Number(sql(db, 'SELECT max(tree_size) FROM audit_checkpoints')[0]);
+  assert.equal(signedOld, Number(sql(db, 'SELECT count(*) FROM audit_events')[0]));
+
+  const env = { ...FAST, REGISTRY_SIGNING_KEY_FILE: path.join(dir, 'new.key') };
+  const second = await startServer({ db, env: { ...env, REGISTRY_SIGNING_PREVIOUS_KEYS: oldKey.verifier_key } });
+  try {
+    const t = await login(second.base);
+    const keys = (await api(second.base, 'GET', '/api/v1/keys')).body;
+    assert.notEqual(keys.signing_key.key_id, oldKey.key_id);
+    assert.deepEqual(keys.previous_keys, [oldKey]);
+    await api(second.base, 'POST', '/api/v1/organizations', { token: t, body: { name: 'After the rotation', kind: 'institute' } });
+    const events = Number(sql(db, 'SELECT count(*) FROM audit_events')[0]);
+    let cps;
+    for (let tries = 0; tries < 1500; tries++) {
+      cps = (await api(second.base, 'GET', '/api/v1/audit/checkpoints?limit=500', { token: t })).body;
+      if (cps.latest && cps.latest.tree_size >= events) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const byKey = (id) => cps.items.filter((c) => c.key_id === id);
+    assert.ok(byKey(oldKey.key_id).length > 0 && byKey(keys.signing_key.key_id).length > 0);
+    for (const c of byKey(oldKey.key_id)) assert.ok(checkNote(c.note, oldKey).ok);
+    for (const c of byKey(keys.signing_key.key_id)) assert.ok(checkNote(c.note, keys.signing_key).ok);
+    const report = await api(second.base, 'GET', '/api/v1/audit/verify', { token: t });
+    assert.equal(report.body.ok, true, JSON.stringify(report.body));
+    assert.equal(report.body.checkpoints_checked, cps.items.length);
+    // Without the old key, its checkpoints do not count.
+    const alone = cli(db, ['audit', 'verify', '--public-key', keys.signing_key.verifier_key]);
+    assert.equal(alone.status, 1);
+    assert.equal(JSON.parse(alone.stdout).first_mismatch.kind, 'checkpoint_invalid');
+    const both = cli(db, ['audit', 'verify', '--public-key', keys.signing_key.verifier_key, '--public-key', oldKey.verifier_key]);
+    assert.equal(both.status, 0, both.stdout);
+  } finally { await second.stop(); }
+});
