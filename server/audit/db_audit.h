@@ -1,7 +1,7 @@
 /* db_audit.h -- reading the audit trail and its Merkle tree, appending
  * leaves (through the SQL function audit_sequence) and checkpoints.
  * Writing events is the database's job (the audit_row trigger and
- * audit_log_event, sql/0001 and sql/0013). */
+ * audit_log_event, sql/0001 and sql/0014). */
 #ifndef REGISTRY_DB_AUDIT_H
 #define REGISTRY_DB_AUDIT_H
 

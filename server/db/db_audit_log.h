@@ -1,7 +1,7 @@
 /* db_audit_log.h -- events that are not row changes (a sign-in, a failed
  * sign-in, a download of the guidelines, an export, an opening of
  * proposals), written into the audit trail in the caller's transaction by
- * the SQL function audit_log_event() (sql/0013_audit_merkle.sql). Any
+ * the SQL function audit_log_event() (sql/0014_audit_merkle.sql). Any
  * module may call it; server/audit/README.md says how. */
 #ifndef REGISTRY_DB_AUDIT_LOG_H
 #define REGISTRY_DB_AUDIT_LOG_H
