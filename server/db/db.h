@@ -24,6 +24,7 @@ struct db_stmt {
 
 struct db {
 	PGconn *conn;
+	const char *name;        /* application_name after every (re)connect; NULL: registry */
 	bool in_tx;
 	char sqlstate[6];
 	char constraint[64];
