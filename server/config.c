@@ -49,7 +49,7 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	unsigned long body_mem, min_rate, grace, idle, exports, drain, headers, conns;
 	unsigned long account_failures, address_failures, hash_threads, hash_queue;
 	char bad[64];
-	unsigned long registrations, proposal_limit, window, open_cache;
+	unsigned long registrations, proposal_limit, window, open_cache, sequence_ms, checkpoint_ms;
 	static char upload_dir[4096], signing_key_file[4096], proposal_dir[4096];
 	static char totp_key_file[4096];
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -91,7 +91,11 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	    number(get, "REGISTRY_OPENING_WINDOW_SECONDS", 900, 10, 86400, &window, err,
 	    errlen) != 0 ||
 	    number(get, "REGISTRY_OPEN_DATA_CACHE_SECONDS", 60, 0, 86400,
-	    &open_cache, err, errlen) != 0)
+	    &open_cache, err, errlen) != 0 ||
+	    number(get, "REGISTRY_AUDIT_SEQUENCE_MS", 500, 10, 60000,
+	    &sequence_ms, err, errlen) != 0 ||
+	    number(get, "REGISTRY_AUDIT_CHECKPOINT_MS", 30000, 10, 60000,
+	    &checkpoint_ms, err, errlen) != 0)
 		return -1;
 	if (addr_list_parse(get("REGISTRY_TRUSTED_PROXIES"), &c->trusted_proxies,
 	    bad, sizeof(bad)) != 0) {
@@ -149,6 +153,9 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	c->hash_queue = (unsigned)hash_queue;
 	c->registrations_per_hour = (unsigned)registrations;
 	c->open_data_cache_seconds = (unsigned)open_cache;
+	c->audit_sequence_ms = (unsigned)sequence_ms;
+	c->audit_checkpoint_ms = (unsigned)checkpoint_ms;
+	c->audit_origin = text(get, "REGISTRY_AUDIT_ORIGIN", "gpu-registry/audit");
 	c->test_clock_file = text(get, "REGISTRY_TEST_CLOCK_FILE", NULL);
 	c->migrate_on_start = strcmp(migrate, "true") == 0;
 	c->admin_password = text(get, "REGISTRY_ADMIN_PASSWORD", NULL);
@@ -175,6 +182,7 @@ config_load(struct config *c, config_getenv_fn get, char *err, size_t errlen)
 	}
 	c->ocds_publisher = text(get, "REGISTRY_OCDS_PUBLISHER",
 	    "과학기술정보통신부 (Ministry of Science and ICT)");
+	c->signing_previous_keys = text(get, "REGISTRY_SIGNING_PREVIOUS_KEYS", NULL);
 	if (c->database_url == NULL && c->serve_database_url == NULL) {
 		snprintf(err, errlen, "DATABASE_URL is not set (make run sets it for the "
 		    "project's own cluster)");
@@ -257,6 +265,15 @@ config_usage(void)
 	    "                                  database: 64 hex digits, mode 0600; made\n"
 	    "                                  when missing; keep it out of database\n"
 	    "                                  backups [REGISTRY_ROOT/var/totp.key]\n"
+	    "  REGISTRY_AUDIT_SEQUENCE_MS      how often new audit events become leaves of\n"
+	    "                                  the audit log's Merkle tree [500]\n"
+	    "  REGISTRY_AUDIT_CHECKPOINT_MS    how often a checkpoint of the tree is signed\n"
+	    "                                  while events arrive; at most a minute [30000]\n"
+	    "  REGISTRY_SIGNING_PREVIOUS_KEYS  after a key rotation, the keys that signed\n"
+	    "                                  before (verifier keys, comma separated):\n"
+	    "                                  listed and trusted for old checkpoints [none]\n"
+	    "  REGISTRY_AUDIT_ORIGIN           the audit log's name, first line of every\n"
+	    "                                  checkpoint; never changes [gpu-registry/audit]\n"
 	    "  REGISTRY_TEST_CLOCK_FILE        tests only: a file holding Unix seconds\n"
 	    "                                  that the deadlines of calls are judged by\n"
 	    "                                  [unset: the real clock]\n"

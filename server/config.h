@@ -46,6 +46,10 @@ struct config {
 	unsigned registrations_per_hour; /* REGISTRY_REGISTRATIONS_PER_HOUR per address, 10 */
 	const char *totp_key_file;   /* REGISTRY_TOTP_KEY_FILE: seals second-factor secrets,
 	                              * default <root>/var/totp.key, made when missing */
+	unsigned audit_sequence_ms;  /* REGISTRY_AUDIT_SEQUENCE_MS: events to leaves, 500 */
+	unsigned audit_checkpoint_ms; /* REGISTRY_AUDIT_CHECKPOINT_MS: signed checkpoints
+	                              * while events arrive, 30000 (at most 60000) */
+	const char *audit_origin;    /* REGISTRY_AUDIT_ORIGIN: the log's name in checkpoints */
 	const char *test_clock_file; /* REGISTRY_TEST_CLOCK_FILE: tests only; see core/clock.h */
 	bool migrate_on_start;       /* REGISTRY_MIGRATE_ON_START, default true */
 	const char *admin_password;  /* REGISTRY_ADMIN_PASSWORD, first start only */
@@ -59,6 +63,8 @@ struct config {
 	                              * the OCDS package's uri [http://localhost:8080] */
 	const char *ocds_publisher;  /* REGISTRY_OCDS_PUBLISHER: the package's publisher */
 	unsigned open_data_cache_seconds; /* REGISTRY_OPEN_DATA_CACHE_SECONDS, default 60 */
+	const char *signing_previous_keys; /* REGISTRY_SIGNING_PREVIOUS_KEYS: verifier keys
+	                               * that signed before, comma separated */
 };
 
 /* A lookup function, so tests can feed a fake environment. */

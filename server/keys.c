@@ -11,6 +11,8 @@
 
 static struct note_key service_key;
 static int loaded;
+static struct note_key previous[KEYS_PREVIOUS_MAX];
+static size_t nprevious;
 
 /* Writes line (a new secret) to path under a temporary name first, so
  * another process starting at the same time never reads half a file:
@@ -143,6 +145,55 @@ keys_sign_note(const char *text, size_t len, char *out, size_t size)
 	out[len] = '\n';
 	n = note_sign_line(&service_key, text, len, out + len + 1, size - len - 1);
 	return n < 0 ? -1 : (int)len + 1 + n;
+}
+
+int
+keys_load_previous(const char *list)
+{
+	char line[256];
+	size_t len;
+
+	nprevious = 0;
+	while (list != NULL && *list != '\0') {
+		len = strcspn(list, ", ");
+		if (len > 0) {
+			if (nprevious == KEYS_PREVIOUS_MAX || len >= sizeof(line)) {
+				fprintf(stderr, "registry: REGISTRY_SIGNING_PREVIOUS_KEYS: at most %d "
+				    "verifier keys\n", KEYS_PREVIOUS_MAX);
+				return -1;
+			}
+			memcpy(line, list, len);
+			line[len] = '\0';
+			if (note_key_parse_public(&previous[nprevious++], line) != 0) {
+				fprintf(stderr, "registry: REGISTRY_SIGNING_PREVIOUS_KEYS: %s is not a "
+				    "verifier key (name+hash+base64)\n", line);
+				return -1;
+			}
+		}
+		list += len + (list[len] != '\0');
+	}
+	return 0;
+}
+
+const struct note_key *
+keys_previous(size_t *n)
+{
+	*n = nprevious;
+	return previous;
+}
+
+size_t
+keys_verifiers(struct note_key *out, size_t max)
+{
+	size_t n = 0, i;
+
+	if (loaded && n < max) {
+		out[n] = service_key;
+		note_key_wipe(&out[n++]);
+	}
+	for (i = 0; i < nprevious && n < max; i++)
+		out[n++] = previous[i];
+	return n;
 }
 
 void

@@ -31,6 +31,20 @@ const struct note_key *keys_service(void);
  * if out is too small or no key is loaded. */
 int keys_sign_note(const char *text, size_t len, char *out, size_t size);
 
+/* Rotation: the public keys that signed before this one, as verifier
+ * keys (name+hash+base64) separated by commas, from
+ * REGISTRY_SIGNING_PREVIOUS_KEYS. They verify old checkpoints and stay
+ * listed at GET /api/v1/keys. 0, or -1 with a message on stderr. */
+#define KEYS_PREVIOUS_MAX 7
+int keys_load_previous(const char *list);
+
+/* The previous keys; *n gets their number. */
+const struct note_key *keys_previous(size_t *n);
+
+/* Every key that may have signed (the service's, then the previous
+ * ones) copied into out, at most max: their number. */
+size_t keys_verifiers(struct note_key *out, size_t max);
+
 /* Wipes the secret key from memory, at exit. */
 void keys_forget(void);
 

@@ -16,6 +16,8 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
+#include "audit/audit.h"
+#include "audit/tree.h"
 #include "auth/auth.h"
 #include "auth/totp.h"
 #include "cli.h"
@@ -37,6 +39,8 @@ usage(void)
 	    "  serve      apply pending migrations, then serve the API and static/\n"
 	    "  migrate    apply pending migrations and exit\n"
 	    "  user add   create a user (registry user add --help)\n"
+	    "  audit      verify the audit log, export it, verify an export offline\n"
+	    "             (registry audit --help)\n"
 	    "  routes     print the route table (--json: with roles, flags and bodies)\n"
 	    "  problems   print the problem codes (code, status, meaning)\n"
 	    "  statement NAME  print the SQL of a prepared statement (for the benchmark)\n"
@@ -194,7 +198,8 @@ serve(void)
 	/* The key is read while still root, so its file can stay root's. */
 	if (cli_bootstrap_admin() != 0 ||
 	    keys_load(config.signing_key_file, config.signing_key_name) != 0 ||
-	    totp_key_load() != 0 || drop_root() != 0)
+	    totp_key_load() != 0 || keys_load_previous(config.signing_previous_keys) != 0 ||
+	    drop_root() != 0)
 		return 1;
 	/* Blocked before MHD starts its threads, so they inherit the mask and
 	 * only sigwait() below sees these signals. */
@@ -203,12 +208,14 @@ serve(void)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (http_start() != 0)
+	if (http_start() != 0 || audit_sequencer_start(config.serve_database_url) != 0)
 		return 1;
 	sigwait(&set, &sig);
 	log_warn("%s: no new connections; finishing the requests under way",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_stop(config.shutdown_grace_seconds);
+	/* After the last request: its events get their leaves and a checkpoint. */
+	audit_sequencer_stop();
 	keys_forget();
 	return 0;
 }
@@ -240,7 +247,11 @@ main(int argc, char **argv)
 		return cli_verify_receipt(argc - 1, argv + 1);
 	if (strcmp(cmd, "verify-export") == 0)
 		return cli_verify_export(argc - 1, argv + 1);
-	if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "user") != 0) {
+	/* An auditor's machine has no database: the file and keys suffice. */
+	if (strcmp(cmd, "audit") == 0 && argc > 2 && strcmp(argv[2], "verify-offline") == 0)
+		return sodium_init() < 0 ? 1 : audit_cli(argc - 1, argv + 1);
+	if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "user") != 0 &&
+	    strcmp(cmd, "audit") != 0) {
 		usage();
 		return 2;
 	}
@@ -254,6 +265,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "migrate") == 0)
 		return migrate(NULL) == 0 ? 0 : 1;
+	if (strcmp(cmd, "audit") == 0)
+		return audit_cli(argc - 1, argv + 1);
 	if (strcmp(cmd, "user") == 0) {
 		if (argc < 3 || strcmp(argv[2], "add") != 0) {
 			usage();

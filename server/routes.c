@@ -52,6 +52,11 @@ const struct route app_routes[] = {
 	{ "PATCH", "/api/v1/users/:id", api_users_patch, ROLE_ADMIN, 0, &api_users_patch_body },
 	{ "POST", "/api/v1/users/:id/second-factor/reset", api_sf_reset, ROLE_ADMIN, 0 },
 	{ "GET", "/api/v1/audit-events", api_audit_list, READERS, 0 },
+	{ "GET", "/api/v1/audit/events", api_audit_list, READERS, 0 },
+	{ "GET", "/api/v1/audit/checkpoints", api_audit_checkpoints, 0, 0 },
+	{ "GET", "/api/v1/audit/proof/inclusion", api_audit_inclusion, 0, 0 },
+	{ "GET", "/api/v1/audit/proof/consistency", api_audit_consistency, 0, 0 },
+	{ "GET", "/api/v1/audit/verify", api_audit_verify, READERS, 0 },
 
 	/* procurement */
 	{ "GET", "/api/v1/programs", api_programs_list, STAFF, 0 },

@@ -11,6 +11,7 @@
 #include "core/defer.h"
 #include "auth/db_sessions.h"
 #include "accounts/api_second_factor.h"
+#include "db/db_audit_log.h"
 #include "accounts/db_users.h"
 
 /* Seconds between sign-ins of an account under attack from an address it
@@ -39,6 +40,8 @@ struct login {
 	struct sf_proof proof;   /* checked, to be used in the transaction */
 	bool has_proof;
 	struct req *r;
+	char email[255];         /* as typed, for the trail */
+	const char *failure;     /* why a sign-in failed, for the trail */
 	char hash_hex[67];
 	json_t *expires_at;      /* owned */
 };
@@ -52,6 +55,30 @@ login_free(struct login *l)
 	json_decref(l->expires_at);
 	sodium_memzero(l, sizeof(*l));
 	free(l);
+}
+
+/* The trail names the account signed in to (or tried), the email as
+ * typed, and what failed: the password or the second factor. */
+static int
+login_event(struct db *db, const struct login *l, const char *action)
+{
+	char user[24] = "";
+	json_t *detail = json_pack("{s:s}", "email", l->email);
+	int rc;
+
+	if (l->found)
+		snprintf(user, sizeof(user), "%lld", (long long)l->account.user_id);
+	if (l->failure != NULL)
+		json_object_set_new(detail, "failed", json_string(l->failure));
+	rc = db_audit_log(db, "users", user, action, detail);
+	json_decref(detail);
+	return rc;
+}
+
+static int
+login_failed_tx(struct db *db, void *arg)
+{
+	return login_event(db, arg, "sign_in_failed");
 }
 
 static int
@@ -69,7 +96,8 @@ login_tx(struct db *db, void *arg)
 			return 1;
 		}
 	}
-	if (db_session_attempt_succeeded(db, l->attempt_id, l->account.user_id) != 0)
+	if (db_session_attempt_succeeded(db, l->attempt_id, l->account.user_id) != 0 ||
+	    login_event(db, l, "sign_in") != 0)
 		return -1;
 	return db_session_create(db, l->hash_hex, l->account.user_id, config.session_hours,
 	    &l->expires_at);
@@ -159,8 +187,10 @@ second_factor_or_reply(struct req *r, struct login *l)
 		return -1;
 	}
 	if (rc < 0) {
-		reply_problem(r, PROBLEM_AUTH_SECOND_FACTOR_INVALID,
-		    "the code is wrong or out of time");
+		l->failure = "second_factor";
+		if (api_transaction(r, login_failed_tx, l) == 0)
+			reply_problem(r, PROBLEM_AUTH_SECOND_FACTOR_INVALID,
+			    "the code is wrong or out of time");
 		return -1;
 	}
 	l->has_proof = true;
@@ -178,8 +208,10 @@ login_finish(struct req *r, void *arg)
 	json_t *user = NULL;
 
 	if (!l->ok) {
-		reply_problem(r, PROBLEM_AUTH_INVALID_CREDENTIALS,
-		    "wrong email or password, or the account is deactivated");
+		l->failure = "password";
+		if (api_transaction(r, login_failed_tx, l) == 0)
+			reply_problem(r, PROBLEM_AUTH_INVALID_CREDENTIALS,
+			    "wrong email or password, or the account is deactivated");
 		goto out;
 	}
 	if (second_factor_or_reply(r, l) != 0)
@@ -244,6 +276,7 @@ api_auth_login(struct req *r)
 		goto out;
 	}
 	l->found = found == 1 && l->account.active;
+	snprintf(l->email, sizeof(l->email), "%s", email);
 	l = NULL;                        /* login_finish frees it */
 out:
 	login_free(l);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "db/db_audit_log.h"
 
 /* 0 when the caller may have the guidelines; else a 404 or a 403 with
  * the reason, and -1. */
@@ -65,13 +66,24 @@ struct download {
 	const char *at;
 };
 
+/* The download's row, and its event in the trail: "guidelines_download"
+ * of the call, naming the version. */
 static int
 download_tx(struct db *db, void *arg)
 {
 	struct download *d = arg;
+	char call[24];
+	json_t *detail;
+	int rc;
 
-	return db_guidelines_download_add(db, d->call_id, d->version_id, &d->r->session, d->at,
-	    d->r->client_addr);
+	if (db_guidelines_download_add(db, d->call_id, d->version_id, &d->r->session, d->at,
+	    d->r->client_addr) != 0)
+		return -1;
+	snprintf(call, sizeof(call), "%lld", (long long)d->call_id);
+	detail = json_pack("{s:I}", "guideline_version_id", (json_int_t)d->version_id);
+	rc = db_audit_log(db, "calls", call, "guidelines_download", detail);
+	json_decref(detail);
+	return rc;
 }
 
 /* The PDF of one version (0: the latest), recorded as downloaded. */

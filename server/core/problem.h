@@ -315,7 +315,13 @@
 	X(ORG_KEY_REVOKED, "org_key.revoked", 409, \
 	    "the key is revoked already (revoked_at)") \
 	X(ORG_KEY_INVALID, "org_key.invalid", 422, \
-	    "the public key is not base64 of an Ed25519 public key (32 bytes, a valid point)")
+	    "the public key is not base64 of an Ed25519 public key (32 bytes, a valid point)") \
+	X(AUDIT_SIZE_PAST_TREE, "audit.size_past_tree", 422, \
+	    "the audit log's tree has fewer leaves than the size asked (tree_size)") \
+	X(AUDIT_LEAF_PAST_SIZE, "audit.leaf_past_size", 422, \
+	    "the leaf is not in a tree of that size: leaves are 0 to tree_size - 1") \
+	X(AUDIT_RANGE_INVALID, "audit.range_invalid", 422, \
+	    "a consistency proof goes from a smaller tree to a larger one")
 
 struct problem_def {
 	const char *code;        /* "po.budget_exceeded" */

@@ -340,6 +340,50 @@ validate_query_id_or_reply(struct req *r, const char *name, int64_t *out, bool *
 }
 
 int
+validate_query_number_or_reply(struct req *r, const char *name, int64_t min, int64_t max,
+    int64_t *out)
+{
+	if (decimal_int64(req_query(r, name), out) == 0 && *out >= min && *out <= max)
+		return 0;
+	reply_problem_with(r, PROBLEM_QUERY_INVALID, json_pack("{s:s, s:I, s:I}", "parameter",
+	    name, "min", (json_int_t)min, "max", (json_int_t)max), "query parameter %s must be "
+	    "a whole number from %lld to %lld", name, (long long)min, (long long)max);
+	return -1;
+}
+
+/* Whether s has the shape pattern gives, d standing for a digit. */
+static bool
+shaped(const char *s, const char *pattern)
+{
+	for (; *pattern != '\0'; s++, pattern++)
+		if (*pattern == 'd' ? *s < '0' || *s > '9' : *s != *pattern)
+			return false;
+	return true;
+}
+
+int
+validate_query_time_or_reply(struct req *r, const char *name, const char **out)
+{
+	const char *s = req_query(r, name), *z;
+
+	*out = s;
+	if (s == NULL)
+		return 0;
+	if (shaped(s, "dddd-dd-ddTdd:dd:dd")) {
+		z = s + 19;
+		if (*z == '.')
+			for (z++; *z >= '0' && *z <= '9'; z++)
+				;
+		if (strcmp(z, "Z") == 0 ||
+		    ((*z == '+' || *z == '-') && shaped(z + 1, "dd:dd") && z[6] == '\0'))
+			return 0;
+	}
+	reply_problem_with(r, PROBLEM_QUERY_INVALID, json_pack("{s:s}", "parameter", name),
+	    "query parameter %s must be a time like 2026-03-01T09:00:00+09:00", name);
+	return -1;
+}
+
+int
 validate_query_bool_or_reply(struct req *r, const char *name, const char **out)
 {
 	const char *s = req_query(r, name);

@@ -91,6 +91,14 @@ int validate_query_enum_or_reply(struct req *r, const char *name,
 /* A query parameter that must be a date (YYYY-MM-DD, a real day) when
  * present; *out is its value or NULL. 400 query.invalid otherwise. */
 int validate_query_date_or_reply(struct req *r, const char *name, const char **out);
+/* A required query parameter, a whole number from min to max (400
+ * naming it, with min and max, when absent or out of range). */
+int validate_query_number_or_reply(struct req *r, const char *name, int64_t min, int64_t max,
+    int64_t *out);
+
+/* An optional query parameter, a time as RFC 3339 (2026-03-01T09:00:00Z,
+ * +09:00, fractions of a second allowed); *out stays NULL when absent. */
+int validate_query_time_or_reply(struct req *r, const char *name, const char **out);
 
 /* Refuses query parameters outside the allowed list (NULL-terminated). */
 int validate_query_known_or_reply(struct req *r, const char *const *allowed);

@@ -78,13 +78,15 @@ error_set(struct db *db, const PGresult *res)
 static int
 setup(struct db *db)
 {
-	char sql[160];
+	char sql[200];
 	PGresult *res;
 	size_t t;
 	const struct db_stmt *s;
 
+	/* The name is a constant of this file, never input. */
 	snprintf(sql, sizeof(sql), "SET TimeZone = 'UTC'; SET statement_timeout = %u;"
-	    " SET application_name = 'registry'", config.statement_timeout_ms);
+	    " SET application_name = '%s'", config.statement_timeout_ms,
+	    db->name != NULL ? db->name : "registry");
 	res = PQexec(db->conn, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		error_set(db, res);
@@ -135,26 +137,42 @@ db_open(const char *conninfo)
 	return connect_new(conninfo, true);
 }
 
-struct db *
-db_open_export(const char *conninfo)
+/* A connection for work off the request threads: settings (a constant
+ * of this file) run once after connecting. */
+static struct db *
+open_with(const char *conninfo, const char *settings, const char *what, const char *name)
 {
 	struct db *db = connect_new(conninfo, true);
 	PGresult *res;
 
 	if (db == NULL)
 		return NULL;
-	/* A download lasts as long as its client reads; a client that stops
-	 * is dropped by the HTTP layer's timeout, which cancels the query. */
-	res = PQexec(db->conn, "SET statement_timeout = 0;"
-	    " SET application_name = 'registry-export'");
+	res = PQexec(db->conn, settings);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		log_warn("download connection: %s", PQerrorMessage(db->conn));
+		log_warn("%s connection: %s", what, PQerrorMessage(db->conn));
 		PQclear(res);
 		db_close(db);
 		return NULL;
 	}
 	PQclear(res);
+	db->name = name;         /* kept when the connection is made anew */
 	return db;
+}
+
+struct db *
+db_open_export(const char *conninfo)
+{
+	/* A download lasts as long as its client reads; a client that stops
+	 * is dropped by the HTTP layer's timeout, which cancels the query. */
+	return open_with(conninfo, "SET statement_timeout = 0;"
+	    " SET application_name = 'registry-export'", "download", "registry-export");
+}
+
+struct db *
+db_open_audit(const char *conninfo)
+{
+	return open_with(conninfo, "SET application_name = 'registry-audit'", "audit sequencer",
+	    "registry-audit");
 }
 
 void

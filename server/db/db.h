@@ -24,6 +24,7 @@ struct db_stmt {
 
 struct db {
 	PGconn *conn;
+	const char *name;        /* application_name after every (re)connect; NULL: registry */
 	bool in_tx;
 	char sqlstate[6];
 	char constraint[64];
@@ -63,6 +64,10 @@ void db_close(struct db *db);
 /* The same, for downloads (db/rows.c): no statement timeout, and named
  * registry-export in pg_stat_activity. */
 struct db *db_open_export(const char *conninfo);
+
+/* The same, for the audit sequencer's thread (audit/sequencer.c): named
+ * registry-audit in pg_stat_activity. */
+struct db *db_open_audit(const char *conninfo);
 
 /* Runs a prepared statement with the n parameters p (DB_PARAMS(...) gives
  * both; DB_NO_PARAMS none). Returns the result (caller PQclear()s) or

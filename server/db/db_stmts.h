@@ -10,6 +10,7 @@ extern const struct db_stmt db_organizations_stmts[];
 extern const struct db_stmt db_users_stmts[];
 extern const struct db_stmt db_second_factor_stmts[];
 extern const struct db_stmt db_audit_stmts[];
+extern const struct db_stmt db_audit_log_stmts[];
 extern const struct db_stmt db_health_stmts[];
 extern const struct db_stmt db_idempotency_stmts[];
 /* procurement */
@@ -38,7 +39,7 @@ extern const struct db_stmt db_org_keys_stmts[];
 
 #define DB_STMT_TABLES \
 	db_sessions_stmts, db_organizations_stmts, db_users_stmts, db_second_factor_stmts, \
-	db_audit_stmts, db_health_stmts, db_idempotency_stmts, \
+	db_audit_stmts, db_audit_log_stmts, db_health_stmts, db_idempotency_stmts, \
 	db_programs_stmts, db_gpu_models_stmts, db_purchase_orders_stmts \
 	/* deliveries and assets */ \
 	, db_deliveries_stmts, db_assets_stmts \

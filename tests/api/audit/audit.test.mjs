@@ -78,7 +78,15 @@ test('every row written has an event: counts agree', async () => {
 test('the database refuses to change or delete the trail', () => {
   assert.throws(() => sql(srv.db, 'UPDATE audit_events SET action = \'delete\''), /append-only/);
   assert.throws(() => sql(srv.db, 'DELETE FROM audit_events'), /append-only/);
-  assert.throws(() => sql(srv.db, 'TRUNCATE audit_events'), /append-only/);
+  // The tree's leaves refer to the events: TRUNCATE is refused for that
+  // too, and with CASCADE by the trail's own rule.
+  assert.throws(() => sql(srv.db, 'TRUNCATE audit_events'), /append-only|referenced in a foreign key/);
+  assert.throws(() => sql(srv.db, 'TRUNCATE audit_events CASCADE'), /append-only/);
+  for (const [table, column] of [['audit_tree', 'idx'], ['audit_checkpoints', 'tree_size']]) {
+    assert.throws(() => sql(srv.db, `UPDATE ${table} SET ${column} = ${column}`), /append-only/);
+    assert.throws(() => sql(srv.db, `DELETE FROM ${table}`), /append-only/);
+    assert.throws(() => sql(srv.db, `TRUNCATE ${table}`), /append-only/);
+  }
 });
 
 test('a change without an audit context is refused by the database', () => {

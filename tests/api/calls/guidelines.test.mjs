@@ -141,4 +141,9 @@ test('every download is recorded; officers and auditors list them, companies can
   assert.equal((await api(srv.base, 'GET', `/api/v1/calls/${c.id}/guidelines/downloads`, { token: filer.token })).status, 403);
   const audit = sql(srv.db, `SELECT count(*) FROM audit_events WHERE table_name = 'guideline_downloads'`);
   assert.equal(Number(audit[0]), r.body.items.length);
+  // Each download is also an event of its own, named, on the call.
+  const named = sql(srv.db, `SELECT actor_user_id, after->>'guideline_version_id' FROM audit_events
+    WHERE table_name = 'calls' AND record_id = '${c.id}' AND action = 'guidelines_download' ORDER BY id`);
+  assert.equal(named.length, r.body.items.length);
+  assert.ok(named.some((row) => row.split('|')[0] === String(filer.user.id)));
 });

@@ -44,6 +44,11 @@ const TABLE = [
   ['PATCH', '/api/v1/users/:id', 'ok 403 403 403 403 401'],
   ['POST', '/api/v1/users/:id/second-factor/reset', 'ok 403 403 403 403 401'],
   ['GET', '/api/v1/audit-events', 'ok 403 403 ok 403 401'],
+  ['GET', '/api/v1/audit/events', 'ok 403 403 ok 403 401'],
+  ['GET', '/api/v1/audit/checkpoints', 'ok ok ok ok ok 401'],
+  ['GET', '/api/v1/audit/proof/inclusion', 'ok ok ok ok ok 401'],
+  ['GET', '/api/v1/audit/proof/consistency', 'ok ok ok ok ok 401'],
+  ['GET', '/api/v1/audit/verify', 'ok 403 403 ok 403 401'],
 
   ['GET', '/api/v1/programs', 'ok ok 403 ok 403 401'],
   ['POST', '/api/v1/programs', 'ok ok 403 403 403 401'],

@@ -81,7 +81,7 @@ test('user add creates a user whose sign-in works, audited as cli', async () => 
     const me = await api(srv.base, 'GET', '/api/v1/me', { token: t });
     assert.deepEqual(me.body.roles, ['officer']);
     assert.equal(me.body.organization.name, '과학기술정보통신부');
-    assert.deepEqual(sql(srv.db, `SELECT channel FROM audit_events WHERE table_name = 'users' AND record_id = '${me.body.id}'`), ['cli']);
+    assert.deepEqual(sql(srv.db, `SELECT channel FROM audit_events WHERE table_name = 'users' AND record_id = '${me.body.id}' AND action = 'insert'`), ['cli']);
     const unknownOrg = cli(srv.db, ['user', 'add', '--email', 'a@b.c', '--name', 'A', '--org', 'Nowhere', '--role', 'tenant']);
     assert.equal(unknownOrg.status, 1);
     assert.match(unknownOrg.stderr, /no organization is named Nowhere/);

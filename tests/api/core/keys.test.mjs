@@ -97,3 +97,8 @@ test('a key name that cannot be written in a signature line is refused when the 
   assert.notEqual(res.status, 0);
   assert.match(res.stderr, /REGISTRY_SIGNING_KEY_NAME=has space: expected 1 to 64 printable characters/);
 });
+
+test('previous keys that are not verifier keys are refused at start', async () => {
+  await assert.rejects(startServer({ env: { REGISTRY_SIGNING_PREVIOUS_KEYS: 'gpu-registry+00000000+AAAA' } }),
+    /REGISTRY_SIGNING_PREVIOUS_KEYS: gpu-registry\+00000000\+AAAA is not a verifier key/);
+});

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { startServer, createDatabase, api, login, sql, cli, ROOT } from '../helpers.mjs';
+import { startServer, createDatabase, api, login, sql, cli, until, ROOT } from '../helpers.mjs';
 
 let srv;
 let role;
@@ -25,13 +25,14 @@ function asServing(text) {
   return { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
 }
 
-test("the server's own connections are the serving role's, downloads' too", async () => {
+test("the server's own connections are the serving role's, downloads' and the audit sequencer's too", async () => {
   const token = await login(srv.base);
+  await until(srv.db, `EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = 'registry-audit' AND datname = '${srv.db.name}')`);
   const csv = await fetch(`${srv.base}/api/v1/assets`, { headers: { authorization: `Bearer ${token}`, accept: 'text/csv' } });
   assert.equal(csv.status, 200);
   await csv.text();
   const users = sql(srv.db, "SELECT DISTINCT usename FROM pg_stat_activity" +
-    ` WHERE application_name IN ('registry', 'registry-export') AND datname = '${srv.db.name}'`);
+    ` WHERE application_name IN ('registry', 'registry-export', 'registry-audit') AND datname = '${srv.db.name}'`);
   assert.deepEqual(users, [role]);
   assert.deepEqual(sql(srv.db, "SELECT count(*) > 0 FROM pg_stat_activity" +
     ` WHERE application_name = 'registry-export' AND datname = '${srv.db.name}'`), ['t']);
@@ -55,6 +56,17 @@ const refused = [
     " VALUES ('api', 'assets', '1', 'delete')", /permission denied for table audit_events/],
   ['SET session_replication_role = replica', /permission denied to set parameter/],
   ['ALTER TABLE assets DISABLE TRIGGER assets_audit', /must be owner of table assets/],
+  // The audit log's tree and checkpoints: the serving role adds checkpoints
+  // it signed, nothing else, and changes neither.
+  ["INSERT INTO audit_tree (level, idx, hash, event_id) VALUES (0, 999999, sha256(''), 1)",
+    /permission denied for table audit_tree/],
+  ["UPDATE audit_tree SET hash = sha256('')", /permission denied for table audit_tree/],
+  ['DELETE FROM audit_tree', /permission denied for table audit_tree/],
+  ['TRUNCATE audit_tree', /permission denied for table audit_tree/],
+  ["UPDATE audit_checkpoints SET note = ''", /permission denied for table audit_checkpoints/],
+  ['DELETE FROM audit_checkpoints', /permission denied for table audit_checkpoints/],
+  ['TRUNCATE audit_checkpoints', /permission denied for table audit_checkpoints/],
+  ["SELECT audit_insert('assets', '1', 'delete', NULL, NULL)", /permission denied for function audit_insert/],
   ['ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only',
     /must be owner of table audit_events/],
   ["COPY audit_events FROM PROGRAM 'true'", /permission denied to COPY from or to an external program|must be superuser/],
@@ -93,7 +105,9 @@ const expected = {
   asset_placements: 'SELECT',
   asset_transitions: 'SELECT',
   assets: 'SELECT, INSERT, UPDATE',
+  audit_checkpoints: 'SELECT, INSERT',
   audit_events: 'SELECT',
+  audit_tree: 'SELECT',
   briefing_attendees: 'SELECT, INSERT',
   call_awards: 'SELECT, INSERT',
   call_committee: 'SELECT, INSERT, UPDATE, DELETE',
