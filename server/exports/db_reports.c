@@ -213,12 +213,15 @@
 	"        NULL, NULL, 0, 8 FROM calls c WHERE " FILTER_ID("c.id", "$1") \
 	") x ORDER BY call_id, k, at, n"
 
-/* $1 from, $2 to, $3 table, $4 actor. */
+/* $1 from, $2 to, $3 table, $4 actor. The leaf index is the event's place
+ * in the verifiable log (docs/audit.md); empty until the sequencer gives
+ * it one, within a second. */
 #define AUDIT_TRAIL \
-	"SELECT e.id, seoul_text(e.at), e.actor_user_id, u.email, e.actor_org_id," \
+	"SELECT e.id, t.idx, seoul_text(e.at), e.actor_user_id, u.email, e.actor_org_id," \
 	"       array_to_string(e.actor_roles, ' '), e.channel, e.request_id, host(e.client_addr)," \
 	"       e.table_name, e.record_id, e.action, e.before::text, e.after::text" \
 	"  FROM audit_events e LEFT JOIN users u ON u.id = e.actor_user_id" \
+	"  LEFT JOIN audit_tree t ON t.level = 0 AND t.event_id = e.id" \
 	" WHERE " IN_PERIOD("e.at", "$1", "$2") \
 	"   AND ($3::text IS NULL OR e.table_name = $3::text)" \
 	"   AND " FILTER_ID("e.actor_user_id", "$4") \

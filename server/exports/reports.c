@@ -127,7 +127,8 @@ static const struct report_param audit_params[] = {
 	FROM, TO, { "table", PARAM_NAME, NULL }, { "actor_user_id", PARAM_ID, NULL },
 };
 static const struct export_column audit_columns[] = {
-	{ "event_id", I }, { "at", AT }, { "actor_user_id", I }, { "actor_email", T },
+	{ "event_id", I }, { "leaf_index", I }, { "at", AT }, { "actor_user_id", I },
+	{ "actor_email", T },
 	{ "actor_org_id", I }, { "actor_roles", T }, { "channel", T }, { "request_id", T },
 	{ "client_addr", T }, { "table_name", T }, { "record_id", T }, { "action", T },
 	{ "before", T }, { "after", T },

@@ -3,7 +3,7 @@
 // state the report, formulas neutralised, filters refused when wrong.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, checkedFetch, sql } from '../helpers.mjs';
+import { startServer, api, checkedFetch, sql, until } from '../helpers.mjs';
 import { person, procurementCast, program, purchaseOrder } from '../fixtures.mjs';
 import { seedAssets, site, tenant } from '../seed.mjs';
 import { readCsv, readXlsx, excelDate } from './files.mjs';
@@ -241,6 +241,20 @@ test('the audit trail for a period: events with their actors; exports are events
   assert.ok(completed.every((e) => e.actor_email === 'reports@bai.go.kr' && JSON.parse(e.after).sha256));
   const none = await csv('/api/v1/exports/audit-trail?from=2000-01-01&to=2000-01-31');
   assert.equal(none.rows.length, 0);
+});
+
+test('each event of the audit trail report carries its leaf index in the verifiable log', async () => {
+  // The sequencer gives leaves to committed events within a second or so.
+  const first = (await csv('/api/v1/exports/audit-trail?table=organizations')).byName[0];
+  await until(srv.db, `SELECT count(*) = 1 FROM audit_tree WHERE level = 0 AND event_id = ${first.event_id}`);
+  const f = await csv('/api/v1/exports/audit-trail?table=organizations');
+  assert.ok(f.columns.indexOf('leaf_index') === f.columns.indexOf('event_id') + 1);
+  const row = f.byName.find((e) => e.event_id === first.event_id);
+  assert.match(row.leaf_index, /^\d+$/);
+  assert.deepEqual(sql(srv.db, `SELECT idx FROM audit_tree WHERE level = 0 AND event_id = ${row.event_id}`),
+    [row.leaf_index]);
+  const indexes = f.byName.filter((e) => e.leaf_index !== '').map((e) => e.leaf_index);
+  assert.equal(new Set(indexes).size, indexes.length, 'no two events share a leaf');
 });
 
 test('wrong filters are 400 problems; the trail is not the officers\'', async () => {
