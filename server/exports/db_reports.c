@@ -208,9 +208,18 @@
 	"        t.result || coalesce(', ' || t.plaintext_size || ' bytes', ''), NULL," \
 	"        seoul_text(c.opened_at), t.id, 7" CALL_FROM("proposal_opening_results", "t") \
 	" UNION ALL" \
-	" SELECT c.id, c.title_ko, 'scores_and_award_not_recorded_yet', NULL, NULL, NULL," \
-	"        'the evaluation scores and the award are not recorded by the registry yet'," \
-	"        NULL, NULL, 0, 8 FROM calls c WHERE " FILTER_ID("c.id", "$1") \
+	/* Totals and ranks only once the evaluation is complete: until then \
+	 * even staff do not see partial scores. */ \
+	" SELECT c.id, c.title_ko, 'ranking', 'rank ' || r.rank || ' of ' || r.ranked," \
+	"        (SELECT name FROM organizations WHERE id = r.organization_id), NULL," \
+	"        'weighted total ' || r.total || ' of 100', NULL, NULL, r.rank, 8" \
+	"   FROM evaluation_ranking r JOIN calls c ON c.id = r.call_id" \
+	"  WHERE c.evaluated_at IS NOT NULL AND " FILTER_ID("c.id", "$1") \
+	" UNION ALL" \
+	" SELECT c.id, c.title_ko, 'award', NULL," \
+	"        (SELECT name FROM organizations WHERE id = a.organization_id)," \
+	"        (SELECT " PERSON("us") " FROM users us WHERE us.id = a.awarded_by), a.reason, NULL," \
+	"        seoul_text(a.awarded_at), a.id, 9" CALL_FROM("call_awards", "a") \
 	") x ORDER BY call_id, k, at, n"
 
 /* $1 from, $2 to, $3 table, $4 actor. The leaf index is the event's place

@@ -11,7 +11,8 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sodium from 'libsodium-wrappers';
-import { api, sql } from '../helpers.mjs';
+import { api, checkedFetch, sql } from '../helpers.mjs';
+import { readCsv } from '../exports/files.mjs';
 import { person } from '../fixtures.mjs';
 import { brn, callContext, committeeCall, company, letterBody } from './fixtures.mjs';
 
@@ -259,4 +260,25 @@ test("each company sees its own total and rank and the winner, never another com
   assert.equal(g.own.rank, 2);
   const staff = await api(srv.base, 'GET', s.url('/outcome'), { token: m.auditor });
   assert.equal(staff.body.winner.name, ALPHA_NAME);
+});
+
+test("the auditors' call report ends with the ranking and the award", async () => {
+  const res = await checkedFetch(srv.base, `/api/v1/exports/call?call_id=${s.call.id}`,
+    { headers: { authorization: `Bearer ${m.auditor}` } });
+  assert.equal(res.status, 200);
+  const f = readCsv(Buffer.from(await res.arrayBuffer()));
+  const rows = f.rows.map((r) => Object.fromEntries(f.columns.map((k, i) => [k, r[i]])));
+  const ranking = rows.filter((r) => r.section === 'ranking');
+  assert.deepEqual(ranking.map((r) => [r.reference, r.organization, r.detail]), [
+    ['rank 1 of 3', ALPHA_NAME, 'weighted total 87.20 of 100'],
+    ['rank 2 of 3', 'Gamma Award 주식회사', 'weighted total 75.00 of 100'],
+    ['rank 3 of 3', 'Beta Award 주식회사', 'weighted total 73.00 of 100'],
+  ]);
+  const award = rows.filter((r) => r.section === 'award');
+  assert.equal(award.length, 1);
+  assert.equal(award[0].organization, ALPHA_NAME);
+  assert.equal(award[0].detail, 'highest weighted total of the three evaluated proposals');
+  assert.match(award[0].person, /\S/);
+  assert.equal(award[0].at, '2026-05-18T10:00:00+09:00');
+  assert.deepEqual(rows.slice(-4).map((r) => r.section), ['ranking', 'ranking', 'ranking', 'award']);
 });

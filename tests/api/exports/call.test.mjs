@@ -47,15 +47,15 @@ before(async () => {
 });
 after(async () => { await srv.stop(); });
 
-test('letters with their members, attendees, downloads, and the gap for proposals', async () => {
+test('letters with their members, attendees, downloads, sealed proposals as hashes and the frozen set; no ranking before the evaluation is complete', async () => {
   const res = await checkedFetch(srv.base, `/api/v1/exports/call?call_id=${c.id}`, { headers: { authorization: `Bearer ${m.auditor}` } });
   assert.equal(res.status, 200);
   const f = readCsv(Buffer.from(await res.arrayBuffer()));
   assert.equal(f.preamble['조건 parameters'], `call_id=${c.id}`);
   const rows = f.rows.map((r) => Object.fromEntries(f.columns.map((k, i) => [k, r[i]])));
   assert.deepEqual(rows.map((r) => r.section), ['letter', 'briefing_attendee', 'guideline_download',
-    'proposal_submitted', 'proposals_frozen', 'scores_and_award_not_recorded_yet']);
-  const [l, att, dl, prop, frozen, gap] = rows;
+    'proposal_submitted', 'proposals_frozen']);
+  const [l, att, dl, prop, frozen] = rows;
   assert.equal(l.call_title, '국가AI컴퓨팅센터 민관합작 공모');
   assert.equal(l.reference, letter.reference);
   assert.equal(l.organization, 'Alpha Cloud 주식회사');
@@ -74,7 +74,6 @@ test('letters with their members, attendees, downloads, and the gap for proposal
   assert.equal(prop.person, '', 'no content, no person');
   assert.equal(frozen.reference, hex('root'));
   assert.equal(frozen.detail, '1 proposals under this Merkle root');
-  assert.match(gap.detail, /scores and the award are not recorded by the registry yet/);
 
   const x = await checkedFetch(srv.base, `/api/v1/exports/call?call_id=${c.id}&format=xlsx`, { headers: { authorization: `Bearer ${m.officer}` } });
   assert.equal(x.status, 200);
