@@ -7,6 +7,8 @@
 
 #include <libgfshare.h>
 
+#include "lib/merkle.h"
+
 /* libgfshare draws the random coefficients through this hook. */
 static void
 sealing_random(unsigned char *buf, unsigned int len)
@@ -102,45 +104,20 @@ sealing_unwrap_share(const unsigned char in[SEALING_SEALED_SHARE_BYTES],
 	    member_sk) == 0 ? 0 : -1;
 }
 
-static void
-node_hash(unsigned char prefix, const unsigned char *a, const unsigned char *b,
-    unsigned char out[32])
-{
-	crypto_hash_sha256_state st;
-
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, &prefix, 1);
-	crypto_hash_sha256_update(&st, a, 32);
-	if (b != NULL)
-		crypto_hash_sha256_update(&st, b, 32);
-	crypto_hash_sha256_final(&st, out);
-}
-
 int
 sealing_merkle_root(const unsigned char (*leaves)[32], size_t n, unsigned char root[32])
 {
-	unsigned char (*level)[32];
-	size_t i, width;
+	struct merkle_range range;
+	unsigned char leaf[MERKLE_HASH];
+	size_t i;
 
-	if (n == 0) {
-		crypto_hash_sha256(root, NULL, 0);
-		return 0;
+	/* The frozen set is an RFC 6962 tree, as the audit log is. */
+	merkle_range_init(&range);
+	for (i = 0; i < n; i++) {
+		merkle_leaf_hash(leaves[i], 32, leaf);
+		merkle_range_push(&range, leaf);
 	}
-	if ((level = malloc(n * 32)) == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		node_hash(0x00, leaves[i], NULL, level[i]);
-	/* RFC 6962: the left subtree is the largest power of two below the
-	 * width; pairing from the left and carrying an odd last node up
-	 * unchanged gives the same head. */
-	for (width = n; width > 1; width = (width + 1) / 2) {
-		for (i = 0; i + 1 < width; i += 2)
-			node_hash(0x01, level[i], level[i + 1], level[i / 2]);
-		if (width % 2 == 1)
-			memcpy(level[width / 2], level[width - 1], 32);
-	}
-	memcpy(root, level[0], 32);
-	free(level);
+	merkle_range_root(&range, root);
 	return 0;
 }
 

@@ -3,6 +3,7 @@
  * only; the Merkle head follows RFC 6962 for odd widths. */
 #include "unit.h"
 
+#include "../../server/lib/merkle.c"
 #include "../../server/lib/sealing.c"
 
 static void
