@@ -47,11 +47,17 @@ build/asan/%.o: server/%.c $(HDRS)
 	@echo "  CC asan $<"
 	@$(CC) $(CFLAGS) $(ASAN) -c -o $@ $<
 
+# The browser's pinned libraries (static/vendor/, not kept in the
+# repository): copied from node_modules/ by scripts/vendor.sh.
+VENDOR = static/vendor/libsodium-wrappers.mjs static/vendor/libsodium.mjs
+$(VENDOR) &: package-lock.json scripts/vendor.sh
+	@scripts/vendor.sh
+
 # The browser's text files, gzipped beside them for clients that take gzip
 # (core/api_static.c sends the twin when it is not older than the file).
-STATIC_TEXT = $(shell find static -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' \
-                -o -name '*.svg' -o -name '*.json' \))
-static: $(STATIC_TEXT:%=%.gz)
+STATIC_TEXT = $(shell find static -path static/vendor -prune -o -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' \
+                -o -name '*.svg' -o -name '*.json' \) -print)
+static: $(sort $(STATIC_TEXT:%=%.gz) $(VENDOR:%=%.gz))
 
 static/%.gz: static/%
 	@gzip -9 -n -c $< > $@
@@ -123,3 +129,4 @@ fmt:
 clean:
 	rm -rf build
 	find static -name '*.gz' -delete
+	rm -rf static/vendor

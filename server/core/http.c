@@ -34,7 +34,10 @@
 #include "lib/utf8.h"
 #include "log.h"
 
-#define CSP "default-src 'self'; script-src 'self'; style-src 'self'; " \
+/* 'wasm-unsafe-eval' lets the page compile WebAssembly (libsodium's build,
+ * which seals proposals in the browser) and nothing else: no eval, no
+ * inline script (docs/security.md). */
+#define CSP "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " \
 	"img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; " \
 	"base-uri 'none'; form-action 'self'"
 

@@ -13,6 +13,7 @@ import { allocationsList, allocationNew, allocationPage, myGpus } from './views/
 import { orgsList, orgNew, orgPage, usersList, userNew, userPage, modelsList } from './views/admin.js';
 import { callsList, callPage, register } from './views/calls.js';
 import { home } from './views/home.js';
+import { verifyReceiptPage } from './views/proposals.js';
 
 export const STAFF = ['admin', 'officer', 'auditor'];
 const WRITERS = ['admin', 'officer'];
@@ -41,6 +42,7 @@ export const ROUTES = [
   { pattern: '/my-gpus', view: myGpus, roles: ['tenant'], menu: 'nav.myGpus' },
   { pattern: '/calls', view: callsList, roles: ALL, menu: 'nav.calls' },
   { pattern: '/calls/:id', view: callPage, roles: ALL },
+  { pattern: '/receipts/verify', view: verifyReceiptPage, public: true },
   { pattern: '/organizations', view: orgsList, roles: ['admin'], menu: 'nav.orgs' },
   { pattern: '/organizations/new', view: orgNew, roles: ['admin'] },
   { pattern: '/organizations/:id', view: orgPage, roles: STAFF },

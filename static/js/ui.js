@@ -171,3 +171,11 @@ export function actionButton(text, run, region, after, { kind = 'secondary' } = 
 
 // Options for a select from API items.
 export const options = (items, text = (i) => i.name) => items.map((i) => ({ value: i.id, label: text(i) }));
+
+// A link that saves bytes or text the page holds as a file.
+export function saveLink(data, filename, text, { type = 'text/plain;charset=utf-8', kind = 'secondary' } = {}) {
+  return h('a', { class: `button button-${kind}`, href: URL.createObjectURL(new Blob([data], { type })), download: filename }, text);
+}
+
+// Text the person may copy exactly (keys, hashes, receipts).
+export const code = (text, id) => h('pre', { class: 'code', id, tabindex: '0' }, text);

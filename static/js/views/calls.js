@@ -9,6 +9,7 @@ import { get, post, call, query, problem } from '../api.js';
 import { dateTime, timeLeft } from '../format.js';
 import { listScreen } from '../list.js';
 import { actionForm, alertBox, badge, facts, link, pageTitle, renderMessage, section, table } from '../ui.js';
+import { ownProposals, publicReceipts, signingKey } from './proposals.js';
 
 const MEMBER_ROLES = ['cloud', 'data_centre', 'telecom', 'ai', 'finance_investment', 'other'];
 const title = (c) => (lang() === 'en' && c.title_en ? c.title_en : c.title_ko);
@@ -164,6 +165,8 @@ export async function callPage(ctx) {
   if (ctx.can(['vendor'])) out.push(section(t('call.briefing'), await attendees(c), h('h4', {}, t('call.registerBriefing')), briefingForm(ctx, c)));
   out.push(await letterSection(ctx, c));
   out.push(guidelines(c));
+  if (ctx.can(['vendor'])) out.push(await ownProposals(ctx, c));
+  out.push(await publicReceipts(c), await signingKey(c));
   return out;
 }
 
