@@ -128,3 +128,16 @@ export function problem(reply) {
   if (!text && items.length === 0) return { msg: { key: 'err.http', params: { status: reply.status } }, fields, code };
   return { msg: { text: text ?? '', items }, fields, code };
 }
+
+// A file to download: {status, headers, blob} on success, else a reply
+// like request's (the problem's JSON as data; status 0 when unreachable).
+export async function fetchFile(url, accept = '*/*') {
+  let res;
+  try {
+    res = await fetch(url, { credentials: 'same-origin', cache: 'no-store', headers: { accept } });
+  } catch {
+    return { status: 0, headers: new Headers(), data: null };
+  }
+  if (res.ok) return { status: res.status, headers: res.headers, blob: await res.blob() };
+  return { status: res.status, headers: res.headers, data: await readBody(res) };
+}

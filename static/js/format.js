@@ -72,3 +72,12 @@ export function timeLeft(value, now = Date.now()) {
 export function percent(part, total) {
   return total > 0 ? Math.round((100 * part) / total) : 0;
 }
+
+// A moment as a datetime-local input shows it, in Seoul time
+// (2026-03-10T14:00); and such an input's value back as the API takes it.
+export function seoulInput(value) {
+  const p = value ? parts(value) : null;
+  return p ? `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}` : '';
+}
+
+export const fromSeoulInput = (v) => (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? `${v}:00+09:00` : v);

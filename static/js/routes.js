@@ -14,6 +14,7 @@ import { orgsList, orgNew, orgPage, usersList, userNew, userPage, modelsList } f
 import { callsList, callPage, register } from './views/calls.js';
 import { home } from './views/home.js';
 import { verifyReceiptPage } from './views/proposals.js';
+import { callNew, callEdit, proposalRead, applicantsList } from './views/callstaff.js';
 
 export const STAFF = ['admin', 'officer', 'auditor'];
 const WRITERS = ['admin', 'officer'];
@@ -41,7 +42,11 @@ export const ROUTES = [
   { pattern: '/allocations/:id', view: allocationPage, roles: [...STAFF, 'tenant'] },
   { pattern: '/my-gpus', view: myGpus, roles: ['tenant'], menu: 'nav.myGpus' },
   { pattern: '/calls', view: callsList, roles: ALL, menu: 'nav.calls' },
+  { pattern: '/calls/new', view: callNew, roles: WRITERS },
   { pattern: '/calls/:id', view: callPage, roles: ALL },
+  { pattern: '/calls/:id/edit', view: callEdit, roles: WRITERS },
+  { pattern: '/calls/:id/proposals/:sid', view: proposalRead, roles: [...STAFF, 'vendor'] },
+  { pattern: '/applicants', view: applicantsList, roles: STAFF, menu: 'nav.applicants' },
   { pattern: '/receipts/verify', view: verifyReceiptPage, public: true },
   { pattern: '/organizations', view: orgsList, roles: ['admin'], menu: 'nav.orgs' },
   { pattern: '/organizations/new', view: orgNew, roles: ['admin'] },

@@ -2,7 +2,7 @@
 // status badges, forms that show the API's messages next to their fields.
 import { h, replace, uid } from './dom.js';
 import { t, label } from './i18n.js';
-import { problem } from './api.js';
+import { fetchFile, problem } from './api.js';
 
 // A message ({key, params, items} or {text, items}) as paragraphs.
 export function messageNodes(msg) {
@@ -179,3 +179,45 @@ export function saveLink(data, filename, text, { type = 'text/plain;charset=utf-
 
 // Text the person may copy exactly (keys, hashes, receipts).
 export const code = (text, id) => h('pre', { class: 'code', id, tabindex: '0' }, text);
+
+// A fieldset of checkboxes named `<field>:<key>`; items: [{key, label, checked}].
+export function checkBoxes(field, legend, items) {
+  return h('fieldset', { class: 'field field-wide', dataset: { field } }, h('legend', {}, legend),
+    h('div', { class: 'checks' }, items.map((i) => h('label', { class: 'check' },
+      h('input', { type: 'checkbox', name: `${field}:${i.key}`, checked: i.checked || null }), ' ', i.label))),
+    h('p', { class: 'field-error' }));
+}
+
+// Form values with the boxes of checkBoxes(field) as the list of keys
+// ticked, under `field`; the other values as they are.
+export function withChecked(values, field) {
+  const out = { [field]: [] };
+  for (const [k, v] of Object.entries(values)) {
+    if (k.startsWith(`${field}:`)) { if (v) out[field].push(k.slice(field.length + 1)); } else out[k] = v;
+  }
+  return out;
+}
+
+// Hands a blob to the browser as a download named filename.
+export function saveBlob(blob, filename) {
+  const a = h('a', { href: URL.createObjectURL(blob), download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+// A button that downloads url (each download may be recorded, so only on
+// a click); a refusal is told in region. after(reply) sees a success.
+export function downloadButton(text, url, filename, region, { accept, kind = 'secondary', id, after } = {}) {
+  const btn = h('button', { type: 'button', class: `button button-${kind}`, id }, text);
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    replace(region);
+    const r = await fetchFile(typeof url === 'function' ? url() : url, accept);
+    btn.disabled = false;
+    if (!r.blob) { renderMessage(region, problem(r).msg); return; }
+    saveBlob(r.blob, typeof filename === 'function' ? filename(r) : filename);
+    after?.(r);
+  });
+  return btn;
+}

@@ -5,7 +5,7 @@ import { t, label } from '../i18n.js';
 import { get, call, post } from '../api.js';
 import { brn, dateTime } from '../format.js';
 import { all, listScreen } from '../list.js';
-import { actionForm, badge, facts, link, options, pageTitle, section } from '../ui.js';
+import { actionForm, badge, checkBoxes, facts, link, options, pageTitle, section, withChecked } from '../ui.js';
 import { historySection } from './history.js';
 
 const KINDS = ['ministry', 'vendor', 'institute', 'university', 'company', 'auditor'];
@@ -78,21 +78,8 @@ export async function usersList(ctx) {
   });
 }
 
-function roleBoxes(current = []) {
-  return h('fieldset', { class: 'field field-wide', dataset: { field: 'roles' } }, h('legend', {}, t('whoami.roles')),
-    h('div', { class: 'checks' }, ROLES.map((r) => h('label', { class: 'check' },
-      h('input', { type: 'checkbox', name: `role:${r}`, checked: current.includes(r) || null }), ' ', label('role', r)))),
-    h('p', { class: 'field-error' }));
-}
-
-// The role checkboxes as the API's roles array.
-function withRoles(v) {
-  const out = { roles: [] };
-  for (const [k, val] of Object.entries(v)) {
-    if (k.startsWith('role:')) { if (val) out.roles.push(k.slice(5)); } else out[k] = val;
-  }
-  return out;
-}
+const roleBoxes = (current = []) => checkBoxes('roles', t('whoami.roles'), ROLES.map((r) => ({ key: r, label: label('role', r), checked: current.includes(r) })));
+const withRoles = (v) => withChecked(v, 'roles');
 
 export async function userNew(ctx) {
   const orgs = await all('/api/v1/organizations');

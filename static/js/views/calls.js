@@ -3,14 +3,16 @@
 // register for the briefing, file, amend or withdraw the letter of intent,
 // and download the guidelines (or read why not). Sealed proposals and
 // receipts slot in here as further sections of the call's page.
-import { h, replace } from '../dom.js';
+import { h } from '../dom.js';
 import { t, label, lang } from '../i18n.js';
-import { get, post, call, query, problem } from '../api.js';
+import { get, post, call, query } from '../api.js';
 import { dateTime, timeLeft } from '../format.js';
 import { listScreen } from '../list.js';
-import { actionForm, alertBox, badge, facts, link, pageTitle, renderMessage, section, table } from '../ui.js';
+import { actionForm, alertBox, badge, downloadButton, facts, link, pageTitle, section, table } from '../ui.js';
 import { ownProposals, publicReceipts, signingKey } from './proposals.js';
+import { staffSections } from './callstaff.js';
 
+const STAFF = ['admin', 'officer', 'auditor'];
 const MEMBER_ROLES = ['cloud', 'data_centre', 'telecom', 'ai', 'finance_investment', 'other'];
 const title = (c) => (lang() === 'en' && c.title_en ? c.title_en : c.title_ko);
 const description = (c) => (lang() === 'en' && c.description_en ? c.description_en : c.description_ko);
@@ -19,6 +21,7 @@ export function callsList(ctx) {
   return listScreen(ctx, {
     title: t('nav.calls'),
     api: '/api/v1/calls',
+    actions: ctx.can(['admin', 'officer']) ? [h('a', { class: 'button button-primary', href: '#/calls/new' }, t('callf.new'))] : [],
     columns: [
       { label: t('call.title'), value: (c) => link(`#/calls/${c.id}`, title(c)) },
       { label: t('call.status'), value: (c) => badge('call.status', c.status) },
@@ -135,22 +138,8 @@ async function letterSection(ctx, c) {
 // recorded); a refusal says why, from its code.
 function guidelines(c) {
   const region = alertBox();
-  const btn = h('button', { type: 'button', class: 'button button-primary', id: 'guidelines-download' }, t('call.guidelinesDownload'));
-  btn.addEventListener('click', async () => {
-    btn.disabled = true;
-    replace(region);
-    const res = await fetch(`/api/v1/calls/${c.id}/guidelines`, { credentials: 'same-origin' }).catch(() => null);
-    btn.disabled = false;
-    if (res && res.ok) {
-      const a = h('a', { href: URL.createObjectURL(await res.blob()), download: `guidelines-${c.id}.pdf` });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      return;
-    }
-    const data = res ? await res.json().catch(() => null) : null;
-    renderMessage(region, problem({ status: res ? res.status : 0, headers: res ? res.headers : new Headers(), data }).msg);
-  });
+  const btn = downloadButton(t('call.guidelinesDownload'), `/api/v1/calls/${c.id}/guidelines`, `guidelines-${c.id}.pdf`, region,
+    { kind: 'primary', id: 'guidelines-download' });
   return section(t('call.guidelines'), h('p', { class: 'help' }, t('call.guidelinesHelp')), h('div', { class: 'actions' }, btn), region);
 }
 
@@ -163,10 +152,12 @@ export async function callPage(ctx) {
     [t('call.briefingPlace'), c.briefing_place ?? ''], [t('call.description'), description(c) ?? ''],
   ])), section(t('call.timetable'), timetable(c))];
   if (ctx.can(['vendor'])) out.push(section(t('call.briefing'), await attendees(c), h('h4', {}, t('call.registerBriefing')), briefingForm(ctx, c)));
-  out.push(await letterSection(ctx, c));
+  if (ctx.can(STAFF)) out.push(...await staffSections(ctx, c, attendees));
+  else out.push(await letterSection(ctx, c));
   out.push(guidelines(c));
   if (ctx.can(['vendor'])) out.push(await ownProposals(ctx, c));
-  out.push(await publicReceipts(c), await signingKey(c));
+  if (c.status !== 'draft') out.push(await publicReceipts(c));
+  out.push(await signingKey(c));
   return out;
 }
 

@@ -78,7 +78,7 @@ async function readFiles(input) {
 function progressView() {
   const bar = h('progress', { id: 'seal-progress', max: 100, value: 0, 'aria-label': t('prop.progress') });
   const steps = h('ol', { class: 'steps', id: 'seal-steps' }, PHASES.map((p) => h('li', { dataset: { phase: p } }, t(`prop.phase.${p}`))));
-  const status = h('p', { class: 'status', role: 'status', id: 'seal-status' });
+  const status = h('p', { class: 'lead', role: 'status', id: 'seal-status' });
   const box = h('div', { class: 'seal-progress', hidden: true }, steps, bar, status);
   const phase = (p, pct) => {
     box.hidden = false;
