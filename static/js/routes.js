@@ -15,6 +15,7 @@ import { callsList, callPage, register } from './views/calls.js';
 import { home } from './views/home.js';
 import { verifyReceiptPage } from './views/proposals.js';
 import { callNew, callEdit, proposalRead, applicantsList } from './views/callstaff.js';
+import { exportsPage, publicProgress } from './views/exports.js';
 
 export const STAFF = ['admin', 'officer', 'auditor'];
 const WRITERS = ['admin', 'officer'];
@@ -48,6 +49,8 @@ export const ROUTES = [
   { pattern: '/calls/:id/proposals/:sid', view: proposalRead, roles: [...STAFF, 'vendor'] },
   { pattern: '/applicants', view: applicantsList, roles: STAFF, menu: 'nav.applicants' },
   { pattern: '/receipts/verify', view: verifyReceiptPage, public: true },
+  { pattern: '/exports', view: exportsPage, roles: STAFF, menu: 'nav.exports' },
+  { pattern: '/progress', view: publicProgress, public: true },
   { pattern: '/organizations', view: orgsList, roles: ['admin'], menu: 'nav.orgs' },
   { pattern: '/organizations/new', view: orgNew, roles: ['admin'] },
   { pattern: '/organizations/:id', view: orgPage, roles: STAFF },

@@ -14,9 +14,9 @@ let srv;
 let browser;
 
 const MENUS = {
-  admin: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.orgs', 'nav.users', 'nav.models'],
-  officer: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants'],
-  auditor: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.users'],
+  admin: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.exports', 'nav.orgs', 'nav.users', 'nav.models'],
+  officer: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.exports'],
+  auditor: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.exports', 'nav.users'],
   vendor: ['nav.orders', 'nav.deliveries', 'nav.calls'],
   tenant: ['nav.myGpus', 'nav.calls'],
 };
