@@ -49,7 +49,7 @@ build/asan/%.o: server/%.c $(HDRS)
 
 # The browser's pinned libraries (static/vendor/, not kept in the
 # repository): copied from node_modules/ by scripts/vendor.sh.
-VENDOR = static/vendor/libsodium-wrappers.mjs static/vendor/libsodium.mjs
+VENDOR = static/vendor/libsodium-wrappers.mjs static/vendor/libsodium.mjs static/vendor/uqr.mjs
 $(VENDOR) &: package-lock.json scripts/vendor.sh
 	@scripts/vendor.sh
 

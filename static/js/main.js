@@ -6,11 +6,14 @@
 // token the login reply also carries is deliberately dropped.
 import { $, h, replace } from './dom.js';
 import { t, label, lang, setLang, readStoredLang, translateFixed, DEFAULT_LANG } from './i18n.js';
-import { request, problem } from './api.js';
+import { request, call, problem } from './api.js';
 import { match, parseHash, allowed } from './router.js';
 import { ROUTES, STAFF } from './routes.js';
 import { alertBox, pageTitle, renderMessage } from './ui.js';
 import { findSerial } from './views/assets.js';
+import { proof } from './views/secondfactor.js';
+
+const ENROL = '/account/second-factor';
 
 const state = {
   user: null,
@@ -159,8 +162,17 @@ function signedIn(user, { focus = false } = {}) {
   $('password').value = '';
   renderUser();
   renderBusy();
-  const home = parseHash(window.location.hash).path === '/';
-  render({ keepFocus: true }).then(() => { if (focus && home) $('whoami-heading').focus(); });
+  mustEnrol().then((yes) => {
+    // A role that requires a second factor: the session reaches only the enrolment.
+    if (yes && parseHash(window.location.hash).path !== ENROL) { window.location.hash = `#${ENROL}`; return; }
+    const home = parseHash(window.location.hash).path === '/';
+    render({ keepFocus: true }).then(() => { if (focus && home) $('whoami-heading').focus(); });
+  });
+}
+
+async function mustEnrol() {
+  const r = await call('GET', '/api/v1/auth/second-factor');
+  return r.status === 200 && r.data?.required === true && r.data.totp !== 'active';
 }
 
 function signedOut({ focus = false, error = null } = {}) {
@@ -211,7 +223,7 @@ async function busyRequest(method, url, body) {
 function secondFactor() {
   const c = $('code').value.replace(/\s+/g, '');
   if ($('code-field').hidden || c === '') return {};
-  return /^\d{6}$/.test(c) ? { totp: c } : { recovery_code: c };
+  return proof(c);
 }
 
 async function onLoginSubmit(event) {

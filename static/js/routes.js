@@ -16,6 +16,7 @@ import { home } from './views/home.js';
 import { verifyReceiptPage } from './views/proposals.js';
 import { callNew, callEdit, proposalRead, applicantsList } from './views/callstaff.js';
 import { exportsPage, publicProgress } from './views/exports.js';
+import { secondFactorPage } from './views/secondfactor.js';
 
 export const STAFF = ['admin', 'officer', 'auditor'];
 const WRITERS = ['admin', 'officer'];
@@ -58,4 +59,5 @@ export const ROUTES = [
   { pattern: '/users/new', view: userNew, roles: ['admin'] },
   { pattern: '/users/:id', view: userPage, roles: ['admin', 'auditor'] },
   { pattern: '/gpu-models', view: modelsList, roles: ['admin'], menu: 'nav.models' },
+  { pattern: '/account/second-factor', view: secondFactorPage, roles: ALL, menu: 'nav.secondFactor' },
 ];

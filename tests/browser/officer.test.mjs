@@ -161,7 +161,7 @@ test('a tenant sees its GPUs and where they are, and no officer menus', T, async
   try {
     await signIn(page, srv.base, 'gpu@kaist.example', PASSWORD);
     const menus = await page.locator('#nav-list a').allTextContents();
-    assert.deepEqual(menus, ['우리 기관 GPU', '공모']);
+    assert.deepEqual(menus, ['우리 기관 GPU', '공모', '2단계 인증']);
     await page.click('#nav-list a:text-is("우리 기관 GPU")');
     await settled(page);
     assert.equal(await text(page, '#tenant-gpu-count'), '2');

@@ -14,11 +14,11 @@ let srv;
 let browser;
 
 const MENUS = {
-  admin: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.exports', 'nav.orgs', 'nav.users', 'nav.models'],
-  officer: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.exports'],
-  auditor: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.exports', 'nav.users'],
-  vendor: ['nav.orders', 'nav.deliveries', 'nav.calls'],
-  tenant: ['nav.myGpus', 'nav.calls'],
+  admin: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.exports', 'nav.orgs', 'nav.users', 'nav.models', 'nav.secondFactor'],
+  officer: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.exports', 'nav.secondFactor'],
+  auditor: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.exports', 'nav.users', 'nav.secondFactor'],
+  vendor: ['nav.orders', 'nav.deliveries', 'nav.calls', 'nav.secondFactor'],
+  tenant: ['nav.myGpus', 'nav.calls', 'nav.secondFactor'],
 };
 const KIND = { officer: 'ministry', auditor: 'auditor', vendor: 'vendor', tenant: 'institute' };
 const email = (role) => `${role}@shell.example`;
@@ -89,6 +89,8 @@ test('every screen of an administrator switches language, is axe clean in both, 
       await page.selectOption('#lang', 'ko');
       await until(page, `${key} in Korean`, (want) => document.getElementById('page-title')?.textContent === want, ko[key]);
     }
+    await page.click(`#nav-list a:text-is("${ko['nav.models']}")`);
+    await settled(page);
     await page.selectOption('#lang', 'en');
     await page.reload();
     await settled(page);

@@ -5,12 +5,12 @@
 // are kept. The server's clock is moved through REGISTRY_TEST_CLOCK_FILE.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, statSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, api, login, sql } from '../helpers.mjs';
+import { base32Decode, totp } from '../totp.mjs';
 
 const PASSWORD = 'correct horse battery';
 const T0 = 1_800_000_000;         // a multiple of 30: step 60,000,000 begins here
@@ -19,25 +19,6 @@ let srv;
 let admin;
 
 function setClock(seconds) { writeFileSync(clockFile, String(seconds)); }
-
-function base32Decode(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of text.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-// RFC 6238 with RFC 4226's dynamic truncation: SHA-1, 6 digits, 30 s.
-function totp(secret, seconds) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(seconds / 30)));
-  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
-  const o = mac[mac.length - 1] & 0xf;
-  const n = ((mac[o] & 0x7f) << 24) | (mac[o + 1] << 16) | (mac[o + 2] << 8) | mac[o + 3];
-  return String(n % 1_000_000).padStart(6, '0');
-}
 
 before(async () => {
   setClock(T0);
