@@ -17,6 +17,7 @@ import { verifyReceiptPage } from './views/proposals.js';
 import { callNew, callEdit, proposalRead, applicantsList } from './views/callstaff.js';
 import { exportsPage, publicProgress } from './views/exports.js';
 import { secondFactorPage } from './views/secondfactor.js';
+import { auditPage } from './views/audit.js';
 
 export const STAFF = ['admin', 'officer', 'auditor'];
 const WRITERS = ['admin', 'officer'];
@@ -51,6 +52,7 @@ export const ROUTES = [
   { pattern: '/applicants', view: applicantsList, roles: STAFF, menu: 'nav.applicants' },
   { pattern: '/receipts/verify', view: verifyReceiptPage, public: true },
   { pattern: '/exports', view: exportsPage, roles: STAFF, menu: 'nav.exports' },
+  { pattern: '/audit', view: auditPage, roles: ['admin', 'auditor'], menu: 'nav.audit' },
   { pattern: '/progress', view: publicProgress, public: true },
   { pattern: '/organizations', view: orgsList, roles: ['admin'], menu: 'nav.orgs' },
   { pattern: '/organizations/new', view: orgNew, roles: ['admin'] },

@@ -73,3 +73,20 @@ export function readContainer(bytes) {
     files: manifest.files.filter((f) => byName.has(f.path)).map((f) => ({ ...f, bytes: byName.get(f.path) })),
   };
 }
+
+// A signed note (receipts, manifests, checkpoints) checked in the page
+// with the service's public keys (GET /api/v1/keys: the current and any
+// previous): 'valid', 'invalid', or 'unknown_key'.
+export async function checkNote(note, keys) {
+  const at = note.indexOf('\n\n');
+  if (at < 0) return 'invalid';
+  const text = new TextEncoder().encode(note.slice(0, at + 1));
+  const sig = /^— (\S+) (\S+)$/m.exec(note.slice(at + 2));
+  if (!sig) return 'invalid';
+  const blob = fromBase64(sig[2]);
+  const id = Array.from(blob.subarray(0, 4), (x) => x.toString(16).padStart(2, '0')).join('');
+  const key = keys.find((k) => k.name === sig[1] && k.key_id === id);
+  if (!key) return 'unknown_key';
+  const s = await sodium();
+  return s.crypto_sign_verify_detached(blob.subarray(4), text, fromBase64(key.public_key)) ? 'valid' : 'invalid';
+}

@@ -14,9 +14,9 @@ let srv;
 let browser;
 
 const MENUS = {
-  admin: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.exports', 'nav.orgs', 'nav.users', 'nav.models', 'nav.secondFactor'],
+  admin: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.exports', 'nav.audit', 'nav.orgs', 'nav.users', 'nav.models', 'nav.secondFactor'],
   officer: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.exports', 'nav.secondFactor'],
-  auditor: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.exports', 'nav.users', 'nav.secondFactor'],
+  auditor: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.exports', 'nav.audit', 'nav.users', 'nav.secondFactor'],
   vendor: ['nav.orders', 'nav.deliveries', 'nav.calls', 'nav.secondFactor'],
   tenant: ['nav.myGpus', 'nav.calls', 'nav.secondFactor'],
 };
