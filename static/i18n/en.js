@@ -902,4 +902,13 @@ export default {
   'action.sign_in': 'Signed in',
   'action.sign_in_failed': 'Sign-in failed',
   'action.download': 'Downloaded',
+
+  'gl.title': 'Guideline versions',
+  'gl.file': 'Guidelines PDF',
+  'gl.note': 'What this version is or changes',
+  'gl.upload': 'Upload a new version',
+  'gl.progress': 'Uploading',
+  'gl.choose': 'Choose the PDF and say what the version is.',
+  'gl.uploaded': 'Uploaded',
+  'gl.none': 'No guidelines uploaded yet.',
 };

@@ -904,4 +904,13 @@ export default {
   'action.sign_in': '로그인',
   'action.sign_in_failed': '로그인 실패',
   'action.download': '내려받기',
+
+  'gl.title': '공모지침서 판',
+  'gl.file': '공모지침서 PDF',
+  'gl.note': '이 판의 설명 (바뀐 점)',
+  'gl.upload': '새 판 올리기',
+  'gl.progress': '올리는 중',
+  'gl.choose': 'PDF 파일을 고르고 설명을 적으세요.',
+  'gl.uploaded': '올린 일시',
+  'gl.none': '아직 올린 공모지침서가 없습니다.',
 };

@@ -1,12 +1,16 @@
 // A call as ministry staff run it in the browser: an officer drafts and
-// edits it and names a 2-of-2 committee; publication is refused with the
+// edits it, names a 2-of-2 committee; publication is refused with the
 // names of the members who have no passphrase yet; each member sets one in
-// their own session; the call is published; the letters and attendees are
-// listed; after the opening time each member gives the passphrase (1 of 2,
-// then opened) and an officer reads the price schedule of a proposal the
-// company sealed in the browser's container.
+// their own session; the call is published and its guidelines uploaded;
+// the letters and attendees are listed; after the opening time each member
+// gives the passphrase (1 of 2, then opened) and an officer reads the
+// price schedule of a proposal the company sealed in the browser's
+// container; an applicant is suspended and reinstated.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import sodium from 'libsodium-wrappers';
 import { api } from '../api/helpers.mjs';
 import { person, PASSWORD } from '../api/fixtures.mjs';
@@ -113,6 +117,12 @@ test('an officer drafts a call, the committee sets its passphrases, the call is 
     assert.equal(await page.locator('.badge-pending').count(), 0);
     await page.click('#call-publish');
     await until(page, 'published', () => document.querySelector('.badge-published') !== null);
+    const guide = path.join(mkdtempSync(path.join(os.tmpdir(), 'guidelines-')), '공모지침서.pdf');
+    writeFileSync(guide, pdf('guidelines v1'));
+    await page.setInputFiles('#guidelines-file', guide);
+    await page.fill('#guidelines-note', '최초 배포본');
+    await page.click(`#guidelines-form button:text-is("${ko['gl.upload']}")`);
+    await until(page, 'the version listed', () => document.body.innerText.includes('최초 배포본'));
 
     // A company files a letter and seals a proposal in the page's container.
     setClock('2026-03-20T10:00:00+09:00');

@@ -6,7 +6,7 @@
 // are in), and the opened proposals read in the page.
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
-import { get, post, call, query, problem } from '../api.js';
+import { get, post, call, query, problem, upload } from '../api.js';
 import { dateTime, fromSeoulInput, money, number, seoulInput } from '../format.js';
 import { all } from '../list.js';
 import { readContainer } from '../seal.js';
@@ -227,6 +227,46 @@ async function lettersSection(c) {
   }), h('div', { class: 'actions' }, csv), region);
 }
 
+// The guidelines' versions, and for writers the upload of the next one
+// (a PDF with a note saying what it is or changes), with progress.
+function guidelinesUpload(ctx, c) {
+  const input = h('input', { type: 'file', id: 'guidelines-file', accept: '.pdf,application/pdf' });
+  const note = h('input', { type: 'text', id: 'guidelines-note', name: 'note', maxlength: 2000 });
+  const bar = h('progress', { max: 100, value: 0, hidden: true, 'aria-label': t('gl.progress') });
+  const region = alertBox();
+  const form = h('form', { class: 'form', id: 'guidelines-form', novalidate: true }, region,
+    h('div', { class: 'form-grid' }, h('div', { class: 'field' }, h('label', { for: 'guidelines-file' }, t('gl.file')), input),
+      h('div', { class: 'field field-wide' }, h('label', { for: 'guidelines-note' }, t('gl.note')), note)),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button button-primary' }, t('gl.upload'))), bar);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!input.files[0] || note.value.trim() === '') { renderMessage(region, { key: 'gl.choose' }); return; }
+    bar.hidden = false;
+    const r = await upload(`/api/v1/calls/${c.id}/guidelines${query({ note: note.value.trim() })}`, input.files[0], 'application/pdf',
+      (f) => { bar.value = Math.round(f * 100); });
+    bar.hidden = true;
+    if (r.status === 201 || r.status === 200) ctx.rerender();
+    else renderMessage(region, problem(r).msg);
+  });
+  return form;
+}
+
+async function guidelinesSection(ctx, c) {
+  const r = await get(`/api/v1/calls/${c.id}/guidelines/versions`);
+  return section(t('gl.title'), table({
+    caption: t('gl.title'),
+    columns: [
+      { label: t('loi.version'), num: true, value: (v) => String(v.version) },
+      { label: t('gl.note'), value: (v) => v.note },
+      { label: t('prop.sealedSize'), num: true, value: (v) => t('prop.bytes', { n: v.size }) },
+      { label: 'SHA-256', value: (v) => h('code', {}, v.sha256.slice(0, 16)) },
+      { label: t('gl.uploaded'), value: (v) => dateTime(v.uploaded_at) },
+    ],
+    rows: r.status === 200 ? r.data.items : [],
+    empty: t('gl.none'),
+  }), ctx.can(WRITERS) && !['cancelled', 'awarded'].includes(c.status) ? guidelinesUpload(ctx, c) : null);
+}
+
 // Every staff section of a call's page.
 export async function staffSections(ctx, c, attendees) {
   const cr = await get(`/api/v1/calls/${c.id}/committee`);
@@ -235,6 +275,7 @@ export async function staffSections(ctx, c, attendees) {
   if (ctx.can(WRITERS)) out.push(manageSection(ctx, c, committee));
   out.push(await committeeSection(ctx, c, committee));
   if (AFTER_DEADLINE.includes(c.status)) out.push(await openingSection(ctx, c, committee));
+  out.push(await guidelinesSection(ctx, c));
   if (c.status !== 'draft') out.push(await lettersSection(c), section(t('call.attendees'), await attendees(c)));
   return out;
 }
