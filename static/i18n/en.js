@@ -852,9 +852,6 @@ export default {
   'tf.policyNone': 'None',
   'tf.policySave': 'Save',
 
-  'problem.audit.size_past_tree': 'The audit log\'s tree does not have that many leaves yet (it has {tree_size:num}).',
-  'problem.audit.leaf_past_size': 'That leaf is not in a tree of that size: leaves are 0 to the size minus 1 (size {tree_size:num}).',
-  'problem.audit.range_invalid': 'A consistency proof goes from a smaller tree to a larger one.',
   'nav.audit': 'Audit trail',
   'nav.audit.about': 'Every change, verified against the signed checkpoints',
   'audit.intro': 'Every change and sign-in is an event in an audit log kept as a Merkle tree, whose root the service signs at intervals (checkpoints). An event changed or removed afterwards shows in the verification.',

@@ -854,9 +854,6 @@ export default {
   'tf.policyNone': '없음',
   'tf.policySave': '저장',
 
-  'problem.audit.size_past_tree': '감사 기록의 트리에는 아직 그만큼의 항목이 없습니다 (현재 {tree_size:num}개).',
-  'problem.audit.leaf_past_size': '그 항목은 해당 크기의 트리에 없습니다. 항목 번호는 0부터 트리 크기 - 1까지입니다 (트리 크기 {tree_size:num}).',
-  'problem.audit.range_invalid': '일관성 증명은 작은 트리에서 큰 트리로만 만들 수 있습니다.',
   'nav.audit': '감사 기록',
   'nav.audit.about': '모든 변경 기록과 서명된 체크포인트 대조 검증',
   'audit.intro': '모든 변경과 로그인은 머클 트리로 묶인 감사 기록에 남고, 시스템이 주기적으로 트리의 루트에 서명합니다(체크포인트). 기록이 나중에 바뀌거나 지워지면 검증에서 드러납니다.',
