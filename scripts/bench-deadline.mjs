@@ -9,13 +9,13 @@
 // lock after the deadline is refused (409 call.proposals_not_open): that
 // is the clear answer the issue asks for, counted apart.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sendInPieces } from './bench-lib.mjs';
+import { rssKiB, sampler, sendInPieces } from './bench-lib.mjs';
 import sodium from 'libsodium-wrappers';
 import { login, sql, startServer } from '../tests/api/helpers.mjs';
 import { person } from '../tests/api/fixtures.mjs';
@@ -27,7 +27,6 @@ const WINDOW_S = 60;
 const DEADLINE = callBody().proposal_deadline;   // Asia/Seoul, to the second
 const deadlineS = Date.parse(DEADLINE) / 1000;
 
-const rssKiB = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 function submit(base, url, token, body) {
@@ -93,8 +92,7 @@ try {
   const blob = s.seal(sodium, randomBytes(MIB << 20).toString('base64').slice(0, (MIB << 20) - 48));
   await sleep(5000);   // let the set-up's connections close
   const idle = rssKiB(srv.pid);
-  let peak = idle;
-  const sampler = setInterval(() => { peak = Math.max(peak, rssKiB(srv.pid)); }, 50);
+  const stopSampling = sampler(srv.pid);
 
   // The clock follows real time from one minute before the deadline.
   const start = performance.now();
@@ -106,8 +104,7 @@ try {
     return submit(srv.base, s.url('/proposals'), token, blob);
   }));
   clearInterval(ticker);
-  clearInterval(sampler);
-  peak = Math.max(peak, rssKiB(srv.pid));
+  const peak = stopSampling();
 
   const receipted = results.filter((r) => r.status === 201);
   const late = results.filter((r) => r.code === 'call.proposals_not_open');

@@ -1,46 +1,14 @@
 // The reports at scale, measured (scripts/bench-exports.sh, make bench).
 // Timings and memory figures live here, never in the tests.
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { rssKiB, sampler, seedAssets } from './bench-lib.mjs';
 import { startServer, login, sql } from '../tests/api/helpers.mjs';
 
 const ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000);
 const TIMEOUT = 5;
-
-const rssKiB = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
-
-function sampler(pid) {
-  let peak = rssKiB(pid);
-  const timer = setInterval(() => { peak = Math.max(peak, rssKiB(pid)); }, 50);
-  return () => { clearInterval(timer); return Math.max(peak, rssKiB(pid)); };
-}
-
-// Straight into the tables, without the audit trigger: a benchmark's data,
-// with Korean names as the real register has.
-function seed(db, rows) {
-  sql(db, `SET session_replication_role = replica;
-    INSERT INTO programs (id, name, budget_krw, starts_on, ends_on) OVERRIDING SYSTEM VALUE
-      VALUES (900001, '국가 AI 컴퓨팅 자원 확충 사업', 1, '2025-01-01', '2027-12-31');
-    INSERT INTO organizations (id, name, kind) OVERRIDING SYSTEM VALUE VALUES (900001, '벤치 공급사', 'vendor');
-    INSERT INTO purchase_orders (id, reference, program_id, vendor_id, created_by) OVERRIDING SYSTEM VALUE
-      VALUES (900001, 'BENCH-1', 900001, 900001, 1);
-    INSERT INTO purchase_order_lines (id, purchase_order_id, gpu_model_id, quantity, unit_price) OVERRIDING SYSTEM VALUE
-      SELECT 900001, 900001, id, ${rows}, 45000000 FROM gpu_models WHERE model = 'H100';
-    INSERT INTO deliveries (id, purchase_order_id, status, created_by) OVERRIDING SYSTEM VALUE
-      VALUES (900001, 900001, 'inspected', 1);
-    INSERT INTO delivery_units (id, delivery_id, purchase_order_line_id, serial, result) OVERRIDING SYSTEM VALUE
-      SELECT g, 900001, 900001, 'BENCH-' || lpad(g::text, 9, '0'), 'passed' FROM generate_series(1, ${rows}) g;
-    INSERT INTO assets (id, serial, gpu_model_id, program_id, vendor_id, purchase_order_id,
-                        purchase_order_line_id, delivery_id, delivery_unit_id, warranty_ends_on, accepted_at)
-      OVERRIDING SYSTEM VALUE
-      SELECT g, 'BENCH-' || lpad(g::text, 9, '0'), (SELECT id FROM gpu_models WHERE model = 'H100'),
-             900001, 900001, 900001, 900001, 900001, g, '2029-03-31', '2026-03-02 10:00+09'
-        FROM generate_series(1, ${rows}) g;
-    ANALYZE;`);
-}
 
 // The SELECT of the report (server/exports/db_reports.c, ASSETS), its
 // parameters written in: no filter, the book value as of 2026-12-01.
@@ -74,7 +42,7 @@ async function download(srv, token, format, idle) {
 const srv = await startServer({ env: { REGISTRY_THREADS: '4', REGISTRY_CONNECTION_TIMEOUT: String(TIMEOUT) } });
 try {
   const token = await login(srv.base);
-  seed(srv.db, ROWS);
+  seedAssets(srv.db, ROWS);
   await sleep(5000);                 // fetch's kept-alive connection closes
   const idle = rssKiB(srv.pid);
   console.log(`server idle: ${(idle / 1024).toFixed(1)} MiB resident`);

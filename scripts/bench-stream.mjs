@@ -1,25 +1,15 @@
 // Streaming both ways, measured (scripts/bench-stream.sh, make bench).
 // Timings and memory figures live here, never in the tests.
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sendInPieces } from './bench-lib.mjs';
+import { rssKiB, sampler, seedAssets, sendInPieces } from './bench-lib.mjs';
 import { startServer, login, sql } from '../tests/api/helpers.mjs';
 
 const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 200);
 const UPLOAD_MIB = Number(process.env.BENCH_UPLOAD_MIB ?? 20);
 const ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000);
-
-const rssKiB = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
-
-// Samples the server's resident memory until stopped; returns the peak.
-function sampler(pid) {
-  let peak = rssKiB(pid);
-  const timer = setInterval(() => { peak = Math.max(peak, rssKiB(pid)); }, 50);
-  return () => { clearInterval(timer); return Math.max(peak, rssKiB(pid)); };
-}
 
 function upload(base, token, body) {
   return new Promise((resolve) => {
@@ -30,28 +20,6 @@ function upload(base, token, body) {
     req.on('error', () => resolve(0));
     sendInPieces(req, body);
   });
-}
-
-function seed(db, rows) {
-  // Straight into the tables, without the audit trigger: a benchmark's data.
-  sql(db, `SET session_replication_role = replica;
-    INSERT INTO programs (id, name, budget_krw, starts_on, ends_on) OVERRIDING SYSTEM VALUE
-      VALUES (900001, 'bench', 1, '2025-01-01', '2027-12-31');
-    INSERT INTO organizations (id, name, kind) OVERRIDING SYSTEM VALUE VALUES (900001, 'bench vendor', 'vendor');
-    INSERT INTO purchase_orders (id, reference, program_id, vendor_id, created_by) OVERRIDING SYSTEM VALUE
-      VALUES (900001, 'BENCH-1', 900001, 900001, 1);
-    INSERT INTO purchase_order_lines (id, purchase_order_id, gpu_model_id, quantity, unit_price) OVERRIDING SYSTEM VALUE
-      SELECT 900001, 900001, id, ${rows}, 1000 FROM gpu_models WHERE model = 'H100';
-    INSERT INTO deliveries (id, purchase_order_id, status, created_by) OVERRIDING SYSTEM VALUE
-      VALUES (900001, 900001, 'inspected', 1);
-    INSERT INTO delivery_units (id, delivery_id, purchase_order_line_id, serial, result) OVERRIDING SYSTEM VALUE
-      SELECT g, 900001, 900001, 'BENCH-' || lpad(g::text, 9, '0'), 'passed'
-        FROM generate_series(1, ${rows}) g;
-    INSERT INTO assets (id, serial, gpu_model_id, program_id, vendor_id, purchase_order_id,
-                        purchase_order_line_id, delivery_id, delivery_unit_id) OVERRIDING SYSTEM VALUE
-      SELECT g, 'BENCH-' || lpad(g::text, 9, '0'), (SELECT id FROM gpu_models WHERE model = 'H100'),
-             900001, 900001, 900001, 900001, 900001, g FROM generate_series(1, ${rows}) g;
-    ANALYZE assets;`);
 }
 
 const exportsRunning = (db) => Number(sql(db, `SELECT count(*) FROM pg_stat_activity
@@ -77,7 +45,7 @@ try {
     `${((UPLOADS * UPLOAD_MIB) / s).toFixed(0)} MiB/s, answers ${JSON.stringify(byCode)}; ` +
     `peak resident ${((peak - idle) / 1024).toFixed(1)} MiB above idle`);
 
-  seed(srv.db, ROWS);
+  seedAssets(srv.db, ROWS);
   const copy = performance.now();
   const q = spawnSync('psql', [srv.db.url, '-qAtc', `COPY (SELECT a.id, a.serial, g.manufacturer, g.model,
       a.status, a.status_reason, a.warranty_ends_on, a.site_id, s.name, a.tenant_id, t.name, a.program_id,
