@@ -36,6 +36,19 @@ char_len(const unsigned char *p)
 	return n + 1;
 }
 
+/* The code point of the valid n-byte character at p. */
+static unsigned
+code_point(const unsigned char *p, size_t n)
+{
+	static const unsigned lead_mask[] = { 0x7f, 0x1f, 0x0f, 0x07 };
+	unsigned c = p[0] & lead_mask[n - 1];
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		c = (c << 6) | (p[i] & 0x3f);
+	return c;
+}
+
 bool
 utf8_valid(const char *s)
 {
@@ -97,4 +110,54 @@ utf8_percent_decode(char *s, bool plus_is_space)
 	}
 	*w = '\0';
 	return (size_t)(w - s);
+}
+
+static char *
+put_u(char *w, unsigned u)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	*w++ = '\\';
+	*w++ = 'u';
+	*w++ = digits[(u >> 12) & 0xf];
+	*w++ = digits[(u >> 8) & 0xf];
+	*w++ = digits[(u >> 4) & 0xf];
+	*w++ = digits[u & 0xf];
+	return w;
+}
+
+size_t
+utf8_json_quote(const char *s, char *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *w = out;
+	unsigned c;
+	size_t n;
+
+	*w++ = '"';
+	while (*p) {
+		if (*p == '"' || *p == '\\') {
+			*w++ = '\\';
+			*w++ = (char)*p++;
+		} else if (*p >= 0x20 && *p < 0x7f) {
+			*w++ = (char)*p++;
+		} else if (*p < 0x80) {           /* a control character, or DEL */
+			w = put_u(w, *p++);
+		} else if ((n = char_len(p)) == 0) {
+			w = put_u(w, 0xfffd);
+			p++;
+		} else {
+			c = code_point(p, n);
+			if (c > 0xffff) {
+				c -= 0x10000;
+				w = put_u(w, 0xd800 | (c >> 10));
+				c = 0xdc00 | (c & 0x3ff);
+			}
+			w = put_u(w, c);
+			p += n;
+		}
+	}
+	*w++ = '"';
+	*w = '\0';
+	return (size_t)(w - out);
 }

@@ -20,4 +20,15 @@ void utf8_scrub(char *s);
  * silently cutting the text. */
 size_t utf8_percent_decode(char *s, bool plus_is_space);
 
+/* The most bytes utf8_json_quote() writes for a string of len bytes. */
+#define UTF8_JSON_QUOTED_MAX(len) (6 * (len) + 3)
+
+/* s as a JSON string, quotes included, in ASCII only (what jansson's
+ * JSON_ENSURE_ASCII writes): '"', '\\' and control characters escaped,
+ * everything past U+007F as \uXXXX (a surrogate pair past U+FFFF), and a
+ * byte that is not valid UTF-8 as \ufffd. out needs
+ * UTF8_JSON_QUOTED_MAX(strlen(s)) bytes; returns the length written,
+ * without the NUL it ends with. */
+size_t utf8_json_quote(const char *s, char *out);
+
 #endif

@@ -40,11 +40,32 @@ test_percent_decoding(void)
 	CHECK_STR(c, "a b");
 }
 
+/* What the request log writes: ASCII only, every string one JSON string. */
+static void
+test_json_quote(void)
+{
+	char out[UTF8_JSON_QUOTED_MAX(32)];
+
+	CHECK(utf8_json_quote("/api/v1/assets/7", out) == strlen("\"/api/v1/assets/7\""));
+	CHECK_STR(out, "\"/api/v1/assets/7\"");
+	utf8_json_quote("a\"b\\c\n{\r\x01", out);
+	CHECK_STR(out, "\"a\\\"b\\\\c\\u000a{\\u000d\\u0001\"");
+	utf8_json_quote("\xec\x84\x9c", out);                 /* 서 */
+	CHECK_STR(out, "\"\\uc11c\"");
+	utf8_json_quote("\xf0\x9f\x98\x80", out);             /* U+1F600: a pair */
+	CHECK_STR(out, "\"\\ud83d\\ude00\"");
+	utf8_json_quote("x\xff\xc0\x80", out);                 /* not UTF-8 */
+	CHECK_STR(out, "\"x\\ufffd\\ufffd\\ufffd\"");
+	utf8_json_quote("\x01\x01\x01\x01\x01", out);          /* the most it can grow */
+	CHECK(strlen(out) == UTF8_JSON_QUOTED_MAX(5) - 1);
+}
+
 int
 main(void)
 {
 	RUN(test_valid_text);
 	RUN(test_invalid_text);
 	RUN(test_percent_decoding);
+	RUN(test_json_quote);
 	return UNIT_DONE();
 }
