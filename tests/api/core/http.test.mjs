@@ -44,6 +44,19 @@ test('every reply carries a request id, echoed when the client sent one', async 
   assert.notEqual(c.headers.get('x-request-id'), 'bad id <script>');
 });
 
+test('headers as large as browsers send are read; past the connection memory, 431', async () => {
+  // Three cookies at a browser's 4 KiB limit each, and large headers in all.
+  const cookie = ['a', 'b', 'c'].map((k) => `${k}=${'x'.repeat(4000)}`).join('; ');
+  const r = await api(srv.base, 'GET', '/api/v1/me', { token, headers: { cookie } });
+  assert.equal(r.status, 200);
+  const many = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`x-big-${i}`, 'y'.repeat(4000)]));
+  assert.equal((await api(srv.base, 'GET', '/api/v1/me', { token, headers: many })).status, 200);
+  // libmicrohttpd's own page, before the request reaches the API
+  // (docs/security.md): plain fetch, not the contract's checks.
+  const huge = await fetch(srv.base + '/api/v1/me', { headers: { cookie: 'x'.repeat(40000) } });
+  assert.equal(huge.status, 431);
+});
+
 test('unknown routes are 404 problems', async () => {
   assertProblem(await api(srv.base, 'GET', '/api/v1/nothing-here', { token }), 404, /nothing-here/,
     'request.not_found');
