@@ -4,32 +4,53 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Compares one pattern with a path segment by segment; fills params. */
+/* Fills the parameter named by the pattern segment at name (after its
+ * ':') with the path segment at value; 0 when it cannot hold it. */
+static int
+param_take(const char *name, size_t nlen, const char *value, size_t vlen,
+    struct route_match *m)
+{
+	struct route_param *p;
+
+	if (vlen == 0 || vlen >= ROUTER_MAX_PARAM_LEN || nlen >= ROUTER_MAX_PARAM_LEN ||
+	    m->nparams == ROUTER_MAX_PARAMS)
+		return 0;
+	p = &m->params[m->nparams++];
+	memcpy(p->name, name, nlen);
+	p->name[nlen] = '\0';
+	memcpy(p->value, value, vlen);
+	p->value[vlen] = '\0';
+	return 1;
+}
+
+/* Compares one pattern with a path segment by segment; fills params.
+ * Every request is compared with most of the table, so a literal segment
+ * is walked byte by byte and given up at its first difference (most
+ * patterns differ from the path at the third segment's first byte). */
 static int
 pattern_match(const char *pat, const char *path, struct route_match *m)
 {
+	size_t nlen, vlen;
+
 	m->nparams = 0;
 	while (*pat == '/' && *path == '/') {
-		const char *pe = strchr(pat + 1, '/');
-		const char *se = strchr(path + 1, '/');
-		size_t plen = pe ? (size_t)(pe - pat - 1) : strlen(pat + 1);
-		size_t slen = se ? (size_t)(se - path - 1) : strlen(path + 1);
-
-		if (pat[1] == ':') {
-			struct route_param *p;
-
-			if (slen == 0 || slen >= ROUTER_MAX_PARAM_LEN ||
-			    m->nparams == ROUTER_MAX_PARAMS)
+		pat++;
+		path++;
+		if (*pat == ':') {
+			nlen = strcspn(pat + 1, "/");
+			vlen = strcspn(path, "/");
+			if (!param_take(pat + 1, nlen, path, vlen, m))
 				return 0;
-			p = &m->params[m->nparams++];
-			snprintf(p->name, sizeof(p->name), "%.*s", (int)plen - 1, pat + 2);
-			memcpy(p->value, path + 1, slen);
-			p->value[slen] = '\0';
-		} else if (plen != slen || memcmp(pat + 1, path + 1, plen) != 0) {
-			return 0;
+			pat += 1 + nlen;
+			path += vlen;
+			continue;
 		}
-		pat += plen + 1;
-		path += slen + 1;
+		while (*pat != '\0' && *pat != '/' && *pat == *path) {
+			pat++;
+			path++;
+		}
+		if ((*pat != '\0' && *pat != '/') || (*path != '\0' && *path != '/'))
+			return 0;
 	}
 	return *pat == '\0' && *path == '\0';
 }

@@ -48,6 +48,9 @@ test_not_found(void)
 
 	CHECK(router_match(table, N, "GET", "/api/v1/user", &m) == 404);
 	CHECK(router_match(table, N, "GET", "/api/v1/users/", &m) == 404);
+	CHECK(router_match(table, N, "GET", "/api/v1/usersx", &m) == 404);
+	CHECK(router_match(table, N, "GET", "/api/v1//users", &m) == 404);
+	CHECK(router_match(table, N, "GET", "/api/v1/users//1", &m) == 404);
 	CHECK(router_match(table, N, "GET", "/api/v1/users/1/x", &m) == 404);
 	CHECK(router_match(table, N, "GET", "/", &m) == 404);
 	CHECK(router_match(table, N, "GET", "", &m) == 404);
