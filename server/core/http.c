@@ -100,6 +100,23 @@ query_collect(void *cls, enum MHD_ValueKind kind, const char *key, const char *v
 	return MHD_YES;
 }
 
+/* 16 random bytes without a system call each request (getrandom was one
+ * in nine of a GET's): ChaCha20 under a key of this thread's, drawn
+ * once, with a counter as its nonce, so that no two ids repeat and none
+ * can be guessed from another. */
+static void
+random_id(unsigned char raw[16])
+{
+	static _Thread_local unsigned char key[crypto_stream_chacha20_KEYBYTES];
+	static _Thread_local uint64_t counter;
+	unsigned char nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 };
+
+	if (counter++ == 0)
+		randombytes_buf(key, sizeof(key));
+	memcpy(nonce, &counter, sizeof(counter));
+	crypto_stream_chacha20(raw, 16, nonce, key);
+}
+
 /* Echoes a client's X-Request-Id when it is short and plain, else makes one. */
 static void
 request_id(struct MHD_Connection *c, struct req *r)
@@ -113,7 +130,7 @@ request_id(struct MHD_Connection *c, struct req *r)
 		strcpy(r->request_id, v);
 		return;
 	}
-	randombytes_buf(raw, sizeof(raw));
+	random_id(raw);
 	sodium_bin2hex(r->request_id, sizeof(r->request_id), raw, sizeof(raw));
 }
 
