@@ -93,18 +93,22 @@ log_request(const char *method, const char *path, int status, double ms,
 	size_t need = UTF8_JSON_QUOTED_MAX(mlen) + UTF8_JSON_QUOTED_MAX(plen) +
 	    UTF8_JSON_QUOTED_MAX(strlen(request_id)) + UTF8_JSON_QUOTED_MAX(strlen(client_addr)) +
 	    192;
+	long long us;
 	char stack[2048], at[25], *line = need <= sizeof(stack) ? stack : malloc(need), *w;
 
 	if (line == NULL)
 		return;
-	if (!(ms >= 0 && ms < 1e12))     /* keeps the number's text short */
-		ms = ms < 0 ? 0 : 1e12;
+	/* Whole microseconds, printed as integers: glibc's floating-point
+	 * printing was a tenth of the line's cost. Clamped, so that the
+	 * number's text stays short whatever the clock did. */
+	us = ms >= 0 && ms < 1e12 ? (long long)(ms * 1000 + 0.5) : ms < 0 ? 0 : (long long)1e15;
 	time_text(at);
 	w = line + sprintf(line, "{\"level\":\"info\",\"method\":");
 	w += utf8_json_quote(method, w);
 	w += sprintf(w, ",\"path\":");
 	w += path ? utf8_json_quote(path, w) : (size_t)sprintf(w, "null");
-	w += sprintf(w, ",\"status\":%d,\"ms\":%.3f,\"request_id\":", status, ms);
+	w += sprintf(w, ",\"status\":%d,\"ms\":%lld.%03lld,\"request_id\":", status, us / 1000,
+	    us % 1000);
 	w += utf8_json_quote(request_id, w);
 	w += sprintf(w, ",\"client\":");
 	w += utf8_json_quote(client_addr, w);
