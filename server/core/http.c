@@ -151,29 +151,63 @@ xff_collect(void *cls, enum MHD_ValueKind kind, const char *key, const char *val
 	return MHD_YES;
 }
 
-/* The peer's address, or the client's behind a trusted proxy (lib/addr.c):
- * used for throttling, the audit trail and the log. */
+/* What a connection keeps from its start to its end: its entry in the
+ * watch, and its peer's address as text, which every request on it
+ * would otherwise format and parse again. */
+struct conn_ctx {
+	struct guard_conn *guard;    /* or NULL */
+	char peer[ADDR_TEXT_LEN];    /* "" when unknown */
+	char client[ADDR_TEXT_LEN];  /* the peer's canonical form, lib/addr.c */
+};
+
 static void
-client_addr(struct MHD_Connection *c, struct req *r)
+peer_text(struct MHD_Connection *c, char peer[ADDR_TEXT_LEN])
 {
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-	char peer[ADDR_TEXT_LEN] = "", xff[1024] = "";
 
+	peer[0] = '\0';
 	if (sa && sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-		    peer, sizeof(peer));
+		    peer, ADDR_TEXT_LEN);
 	else if (sa && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-		    peer, sizeof(peer));
+		    peer, ADDR_TEXT_LEN);
+}
+
+static struct conn_ctx *
+conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+/* The peer's address, or the client's behind a trusted proxy (lib/addr.c):
+ * used for throttling, the audit trail and the log. */
+static void
+client_addr(struct MHD_Connection *c, const struct conn_ctx *cc, struct req *r)
+{
+	char peer[ADDR_TEXT_LEN], xff[1024] = "";
+
+	if (cc != NULL && config.trusted_proxies.n == 0) {
+		memcpy(r->client_addr, cc->client, sizeof(cc->client));
+		return;
+	}
+	if (cc != NULL)
+		memcpy(peer, cc->peer, sizeof(peer));
+	else
+		peer_text(c, peer);
 	if (config.trusted_proxies.n > 0)
 		MHD_get_connection_values(c, MHD_HEADER_KIND, xff_collect, xff);
 	addr_client(&config.trusted_proxies, peer, xff[0] ? xff : NULL, r->client_addr);
 }
 
 static struct http_req *
-http_req_new(struct MHD_Connection *c, const char *url, const char *method)
+http_req_new(struct MHD_Connection *c, const struct conn_ctx *cc, const char *url,
+    const char *method)
 {
 	struct http_req *h = calloc(1, sizeof(*h));
 	struct req *r;
@@ -189,7 +223,7 @@ http_req_new(struct MHD_Connection *c, const char *url, const char *method)
 	r->method = method;
 	r->path = url;
 	request_id(c, r);
-	client_addr(c, r);
+	client_addr(c, cc, r);
 	r->content_type = header_dup(c, MHD_HTTP_HEADER_CONTENT_TYPE);
 	r->authorization = header_dup(c, MHD_HTTP_HEADER_AUTHORIZATION);
 	r->cookie = header_dup(c, MHD_HTTP_HEADER_COOKIE);
@@ -560,24 +594,23 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
     enum MHD_ConnectionNotificationCode code)
 {
 	const union MHD_ConnectionInfo *ci;
+	struct conn_ctx *cc;
 
 	(void)cls;
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		if ((cc = calloc(1, sizeof(*cc))) == NULL)
+			return;          /* requests then find their address themselves */
 		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-		*socket_context = ci ? guard_open(ci->connect_fd) : NULL;
-	} else if (*socket_context != NULL) {
-		guard_close(*socket_context);
+		cc->guard = ci ? guard_open(ci->connect_fd) : NULL;
+		peer_text(c, cc->peer);
+		addr_client(&config.trusted_proxies, cc->peer, NULL, cc->client);
+		*socket_context = cc;
+	} else if ((cc = *socket_context) != NULL) {
+		if (cc->guard != NULL)
+			guard_close(cc->guard);
+		free(cc);
 		*socket_context = NULL;
 	}
-}
-
-static struct guard_conn *
-guard_of(struct MHD_Connection *c)
-{
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-
-	return ci ? ci->socket_context : NULL;
 }
 
 static enum MHD_Result
@@ -585,16 +618,18 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
     const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
 	struct http_req *h = *con_cls;
+	struct conn_ctx *cc;
 	enum MHD_Result ret;
 
 	(void)cls;
 	(void)version;
 	if (h == NULL) {
-		h = http_req_new(c, url, method);
+		cc = conn_of(c);
+		h = http_req_new(c, cc, url, method);
 		if (h == NULL)
 			return MHD_NO;
 		*con_cls = h;
-		if ((h->guard = guard_of(c)) != NULL)
+		if ((h->guard = cc ? cc->guard : NULL) != NULL)
 			guard_busy(h->guard);
 		ret = on_headers(c, h);
 		if (h->r.status != 0 && !h->refused)
