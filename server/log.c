@@ -80,6 +80,35 @@ write_line(const char *line, size_t len)
 	}
 }
 
+static char *
+put(char *w, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(w, s, n);
+	return w + n;
+}
+
+/* n in decimal, at least min_digits of it (zeros in front). */
+static char *
+put_number(char *w, long long n, int min_digits)
+{
+	char digits[24];
+	int i = 0;
+
+	if (n < 0) {
+		*w++ = '-';
+		n = -n;
+	}
+	do {
+		digits[i++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0 || i < min_digits);
+	while (i > 0)
+		*w++ = digits[--i];
+	return w;
+}
+
 /* A request's line is written by hand, not through jansson: it is the
  * one line every request writes, and building and dumping a JSON object
  * for it cost more than the rest of a small GET's own work. The strings
@@ -103,16 +132,25 @@ log_request(const char *method, const char *path, int status, double ms,
 	 * number's text stays short whatever the clock did. */
 	us = ms >= 0 && ms < 1e12 ? (long long)(ms * 1000 + 0.5) : ms < 0 ? 0 : (long long)1e15;
 	time_text(at);
-	w = line + sprintf(line, "{\"level\":\"info\",\"method\":");
+	w = put(line, "{\"level\":\"info\",\"method\":");
 	w += utf8_json_quote(method, w);
-	w += sprintf(w, ",\"path\":");
-	w += path ? utf8_json_quote(path, w) : (size_t)sprintf(w, "null");
-	w += sprintf(w, ",\"status\":%d,\"ms\":%lld.%03lld,\"request_id\":", status, us / 1000,
-	    us % 1000);
+	w = put(w, ",\"path\":");
+	w = path ? w + utf8_json_quote(path, w) : put(w, "null");
+	w = put(w, ",\"status\":");
+	w = put_number(w, status, 1);
+	w = put(w, ",\"ms\":");
+	w = put_number(w, us / 1000, 1);
+	*w++ = '.';
+	w = put_number(w, us % 1000, 3);
+	w = put(w, ",\"request_id\":");
 	w += utf8_json_quote(request_id, w);
-	w += sprintf(w, ",\"client\":");
+	w = put(w, ",\"client\":");
 	w += utf8_json_quote(client_addr, w);
-	w += sprintf(w, "%s,\"time\":\"%s\"}\n", ended_early ? ",\"ended_early\":true" : "", at);
+	if (ended_early)
+		w = put(w, ",\"ended_early\":true");
+	w = put(w, ",\"time\":\"");
+	w = put(w, at);
+	w = put(w, "\"}\n");
 	write_line(line, (size_t)(w - line));
 	if (line != stack)
 		free(line);
