@@ -9,7 +9,9 @@ import { procurementCast, program, purchaseOrder } from '../tests/api/fixtures.m
 
 const ROWS = Number(process.env.BENCH_CSV_ROWS ?? 30000);
 
-const srv = await startServer();
+// The statement timeout raised: on a loaded machine the import outlasted
+// the default 15 s and its 503 said nothing of how long it takes.
+const srv = await startServer({ env: { REGISTRY_STATEMENT_TIMEOUT_MS: '300000' } });
 try {
   const cast = await procurementCast(srv.base);
   const prog = await program(srv.base, cast.officer.token);
