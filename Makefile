@@ -116,7 +116,8 @@ check-valgrind: deps-test
 	@$(MAKE) --no-print-directory build
 	@scripts/check-valgrind.sh
 
-bench: deps
+bench:
+	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory build
 	@scripts/bench.sh
 

@@ -1,6 +1,6 @@
-// bench-lib.mjs -- what the benchmarks share: a flood of sign-ins, and a
-// request body sent in pieces.
-import { readFileSync } from 'node:fs';
+// bench-lib.mjs -- what the benchmarks share: a flood of sign-ins, a
+// request body sent in pieces, the server's resident memory, and the table.
+import { appendFileSync, readFileSync } from 'node:fs';
 import { api, sql, ADMIN_EMAIL, ADMIN_PASSWORD } from '../tests/api/helpers.mjs';
 
 // parallel loops signing in with the right password until stopped, so that
@@ -67,4 +67,46 @@ export function seedAssets(db, rows) {
              900001, 900001, 900001, 900001, 900001, g, '2029-03-31', '2026-03-02 10:00+09'
         FROM generate_series(1, ${rows}) g;
     ANALYZE;`);
+}
+
+// --- The one table of make bench -------------------------------------
+// A row: { path: '1'..'6' or '-', name, value (throughput or measure, a
+// number), unit, p50, p99 (ms, or null), limit_name, limit, ratio (ours
+// over the limit, higher is better; null where the target is not a
+// ratio), rss_mib (the server's peak resident memory), above_idle_mib
+// (where the target is on memory), target (the issue's, in words), met }.
+// Each script hands its rows to emit(): under make bench they go to the
+// file BENCH_ROWS, which scripts/bench-report.mjs prints as one table and
+// keeps as one JSON; a script run alone prints its own rows as a table.
+
+export function emit(rows) {
+  if (process.env.BENCH_ROWS) {
+    appendFileSync(process.env.BENCH_ROWS, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  } else {
+    printTable(rows);
+  }
+}
+
+const num = (v, digits) => (v == null || Number.isNaN(v) ? '-' :
+  v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const COLUMNS = [
+  ['#', 1, (r) => r.path],
+  ['path', 38, (r) => r.name],
+  ['throughput', 20, (r) => `${num(r.value, r.value < 100 && !Number.isInteger(r.value) ? 2 : 0)} ${r.unit}`],
+  ['p50 ms', 7, (r) => num(r.p50, r.p50 < 100 ? 2 : 0)],
+  ['p99 ms', 7, (r) => num(r.p99, r.p99 < 100 ? 2 : 0)],
+  ['limit', 24, (r) => r.limit_name ?? '-'],
+  ['', 9, (r) => num(r.limit, r.limit < 100 ? 2 : 0)],
+  ['ratio', 5, (r) => num(r.ratio, 2)],
+  ['peak RSS MiB', 14, (r) => (r.above_idle_mib == null ? num(r.rss_mib, 1) :
+    `${num(r.rss_mib, 1)} (+${num(r.above_idle_mib, 1)})`)],
+  ['target', 36, (r) => r.target ?? '-'],
+  ['met', 3, (r) => (r.met == null ? '-' : r.met ? 'yes' : 'NO')],
+];
+
+// Left-aligned text, right-aligned numbers.
+export function printTable(rows) {
+  const cell = ([, width], text, k) => (k === 1 || k === 5 || k === 9 ? text.padEnd(width) : text.padStart(width));
+  console.log('\n' + COLUMNS.map((c, k) => cell(c, c[0], k)).join('  ').trimEnd());
+  for (const r of rows) console.log(COLUMNS.map((c, k) => cell(c, String(c[2](r)), k)).join('  ').trimEnd());
 }

@@ -4,7 +4,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { rssKiB, sampler, seedAssets, sendInPieces } from './bench-lib.mjs';
+import { emit, rssKiB, sampler, seedAssets, sendInPieces } from './bench-lib.mjs';
 import { startServer, login, sql } from '../tests/api/helpers.mjs';
 
 const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 200);
@@ -40,6 +40,10 @@ try {
   const codes = await Promise.all(Array.from({ length: UPLOADS }, () => upload(srv.base, token, body)));
   let s = (performance.now() - t) / 1000;
   let peak = stop();
+  const uploads = { path: '-', name: `${UPLOADS} concurrent ${UPLOAD_MIB} MiB uploads`,
+    value: (UPLOADS * UPLOAD_MIB) / s, unit: 'MiB/s', p50: null, p99: null, rss_mib: peak / 1024,
+    above_idle_mib: (peak - idle) / 1024, target: '< 64 MiB above idle',
+    met: codes.every((c) => c >= 200 && c < 500) && (peak - idle) / 1024 < 64 };
   const byCode = codes.reduce((m, c) => ({ ...m, [c]: (m[c] ?? 0) + 1 }), {});
   console.log(`${UPLOADS} concurrent ${UPLOAD_MIB} MiB uploads: ${s.toFixed(1)} s, ` +
     `${((UPLOADS * UPLOAD_MIB) / s).toFixed(0)} MiB/s, answers ${JSON.stringify(byCode)}; ` +
@@ -71,6 +75,11 @@ try {
   console.log(`download of ${lines - 1} rows as CSV: ${s.toFixed(1)} s, ${((lines - 1) / s).toFixed(0)} rows/s, ` +
     `${(bytes / 1048576).toFixed(0)} MiB; peak resident ${((peak - idle) / 1024).toFixed(1)} MiB above idle`);
   console.log(`COPY (SELECT ...) TO STDOUT of the same rows: ${copyS.toFixed(1)} s; ratio ${(copyS / s).toFixed(2)}`);
+  const list = { path: '4', name: 'asset register as CSV (GET /assets)', value: (lines - 1) / s,
+    unit: 'rows/s', p50: null, p99: null, limit_name: 'COPY ... TO STDOUT', limit: (lines - 1) / copyS,
+    ratio: copyS / s, rss_mib: peak / 1024, above_idle_mib: (peak - idle) / 1024, seconds: s,
+    copy_seconds: copyS, rows: lines - 1, target: '>= 0.60 of COPY, < 64 MiB above idle',
+    met: copyS / s >= 0.6 && (peak - idle) / 1024 < 64 };
 
   const abandoned = new Promise((resolve) => {
     const req = http.get(`${srv.base}/api/v1/assets`, { headers: { authorization: `Bearer ${token}`, accept: 'text/csv' }, agent: false }, (r) => {
@@ -89,6 +98,7 @@ try {
   while (exportsRunning(srv.db) > 0 && performance.now() - t < 30000) await sleep(10);
   console.log(`abandoned download (statement running before: ${running}): its statement ended ` +
     `${((performance.now() - t) / 1000).toFixed(2)} s after the client left`);
+  emit([list, uploads]);
 } finally {
   await srv.stop();
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "db/db_idempotency.h"
@@ -110,22 +111,40 @@ setup(struct db *db)
 	return 0;
 }
 
+/* A connect to an address that does not answer must not hold a request
+ * thread for the kernel's minutes: libpq waits for ever unless told.
+ * Placed before the conninfo, which may set its own connect_timeout. */
+static PGconn *
+connect_bounded(const char *conninfo)
+{
+	const char *timeout = getenv("PGCONNECT_TIMEOUT");
+	const char *const keys[] = { "connect_timeout", "dbname", NULL };
+	const char *const values[] = { timeout != NULL && *timeout ? timeout : "5", conninfo, NULL };
+
+	return PQconnectdbParams(keys, values, 1);
+}
+
+/* On failure the reason goes to err (when not NULL: the caller reports
+ * it, as the backoff's line) or to the log. */
 static struct db *
-connect_new(const char *conninfo, bool prepare)
+connect_new(const char *conninfo, bool prepare, char *err, size_t errlen)
 {
 	struct db *db = calloc(1, sizeof(*db));
 
-	if (db == NULL)
+	if (db == NULL) {
+		if (err != NULL)
+			snprintf(err, errlen, "out of memory");
 		return NULL;
-	db->conn = PQconnectdb(conninfo);
-	if (PQstatus(db->conn) != CONNECTION_OK) {
-		log_warn("database: %s", PQerrorMessage(db->conn));
-		goto fail;
 	}
-	if (prepare && setup(db) != 0)
+	db->conn = connect_bounded(conninfo);
+	if (PQstatus(db->conn) != CONNECTION_OK || (prepare && setup(db) != 0))
 		goto fail;
 	return db;
 fail:
+	if (err != NULL)
+		snprintf(err, errlen, "%s", PQerrorMessage(db->conn));
+	else
+		log_warn("database: %s", PQerrorMessage(db->conn));
 	PQfinish(db->conn);
 	free(db);
 	return NULL;
@@ -134,7 +153,7 @@ fail:
 struct db *
 db_open(const char *conninfo)
 {
-	return connect_new(conninfo, true);
+	return connect_new(conninfo, true, NULL, 0);
 }
 
 /* A connection for work off the request threads: settings (a constant
@@ -142,7 +161,7 @@ db_open(const char *conninfo)
 static struct db *
 open_with(const char *conninfo, const char *settings, const char *what, const char *name)
 {
-	struct db *db = connect_new(conninfo, true);
+	struct db *db = connect_new(conninfo, true, NULL, 0);
 	PGresult *res;
 
 	if (db == NULL)
@@ -196,7 +215,85 @@ thread_key_make(void)
 	pthread_key_create(&thread_key, thread_destroy);
 }
 
-static int reconnect(struct db *db);
+/* Reconnecting after an outage. A request thread whose connect failed
+ * does not try again before its wait is over: meanwhile db_thread()
+ * answers NULL at once (the caller replies 503 db.unavailable with
+ * Retry-After), so that no request pays a connect timeout and a database
+ * coming back up is not met by every thread's attempts at once. The wait
+ * doubles from BACKOFF_FIRST_MS up to BACKOFF_MAX_MS, and each is drawn
+ * in [d/2, d]: threads that lost the database at the same instant spread
+ * their attempts, and one thread's waits never shrink before the cap. */
+#define BACKOFF_FIRST_MS 100U
+#define BACKOFF_MAX_MS 5000U
+
+struct backoff {
+	unsigned failures;       /* connects failed in a row */
+	unsigned ceiling_ms;     /* d of the last wait */
+	struct timespec until;   /* CLOCK_MONOTONIC: no attempt before */
+};
+
+static _Thread_local struct backoff backoff;
+
+static bool
+backoff_pending(void)
+{
+	struct timespec now;
+
+	if (backoff.failures == 0)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec < backoff.until.tv_sec ||
+	    (now.tv_sec == backoff.until.tv_sec && now.tv_nsec < backoff.until.tv_nsec);
+}
+
+/* who: the connection's application_name, so that the log tells a
+ * request thread's waits from the audit sequencer's. */
+static void
+backoff_failed(const char *who, const char *why)
+{
+	unsigned d = backoff.failures == 0 ? BACKOFF_FIRST_MS : backoff.ceiling_ms * 2;
+	unsigned wait;
+
+	if (d > BACKOFF_MAX_MS)
+		d = BACKOFF_MAX_MS;
+	wait = d / 2 + arc4random_uniform(d / 2 + 1);
+	backoff.ceiling_ms = d;
+	backoff.failures++;
+	clock_gettime(CLOCK_MONOTONIC, &backoff.until);
+	backoff.until.tv_sec += wait / 1000;
+	backoff.until.tv_nsec += (long)(wait % 1000) * 1000000L;
+	if (backoff.until.tv_nsec >= 1000000000L) {
+		backoff.until.tv_sec++;
+		backoff.until.tv_nsec -= 1000000000L;
+	}
+	log_warn("database (%s): connect failed (%u in a row), next attempt in %u ms: %s",
+	    who != NULL ? who : "registry", backoff.failures, wait, why);
+}
+
+static void
+backoff_reset(void)
+{
+	if (backoff.failures > 0)
+		log_warn("database: connected again after %u failed attempts", backoff.failures);
+	memset(&backoff, 0, sizeof(backoff));
+}
+
+/* After the server restarted under us: a new connection, prepared again;
+ * not before this thread's wait after a failed attempt is over. */
+static int
+reconnect(struct db *db)
+{
+	if (backoff_pending())
+		return -1;       /* the lost statement's error stands */
+	PQreset(db->conn);
+	if (PQstatus(db->conn) != CONNECTION_OK || setup(db) != 0) {
+		backoff_failed(db->name, PQerrorMessage(db->conn));
+		return -1;
+	}
+	backoff_reset();
+	db->in_tx = false;
+	return 0;
+}
 
 /* An idle connection has nothing to read: input waiting on it is the
  * notice of its end (a restart, an administrator's termination). Found
@@ -210,6 +307,25 @@ idle_conn_lost(const struct db *db)
 	return PQstatus(db->conn) != CONNECTION_OK || p.fd < 0 || poll(&p, 1, 0) != 0;
 }
 
+/* This thread's first connection, unless it must wait after a failure. */
+static struct db *
+thread_connect(void)
+{
+	char err[256];
+	struct db *db;
+
+	if (backoff_pending())
+		return NULL;
+	db = connect_new(config.serve_database_url, true, err, sizeof(err));
+	if (db == NULL) {
+		backoff_failed(NULL, err);
+		return NULL;
+	}
+	backoff_reset();
+	pthread_setspecific(thread_key, db);
+	return db;
+}
+
 struct db *
 db_thread(void)
 {
@@ -217,14 +333,12 @@ db_thread(void)
 
 	pthread_once(&thread_once, thread_key_make);
 	db = pthread_getspecific(thread_key);
-	if (db != NULL) {
-		if (!db->in_tx && idle_conn_lost(db) && reconnect(db) != 0)
-			log_warn("database: %s", PQerrorMessage(db->conn));
-		return db;
-	}
-	db = connect_new(config.serve_database_url, true);
-	if (db != NULL)
-		pthread_setspecific(thread_key, db);
+	if (db == NULL)
+		return thread_connect();
+	/* A lost connection that cannot be made anew yet: the request is
+	 * answered 503 at once rather than sent to fail. */
+	if (!db->in_tx && idle_conn_lost(db) && reconnect(db) != 0)
+		return NULL;
 	return db;
 }
 
@@ -237,17 +351,6 @@ db_thread_close(void)
 	db = pthread_getspecific(thread_key);
 	pthread_setspecific(thread_key, NULL);
 	db_close(db);
-}
-
-/* After the server restarted under us: a new connection, prepared again. */
-static int
-reconnect(struct db *db)
-{
-	PQreset(db->conn);
-	if (PQstatus(db->conn) != CONNECTION_OK)
-		return -1;
-	db->in_tx = false;
-	return setup(db);
 }
 
 static bool

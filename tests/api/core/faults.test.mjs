@@ -246,3 +246,44 @@ test('a read-only database: writes are a 503 with their own code, reads go on', 
     await srv.stop();
   }
 });
+
+// The backoff's log lines of the request threads (server/db/db.c):
+// [failures in a row, wait in ms] of each failed connect.
+function connectFailures(log) {
+  return [...log.matchAll(/database \(registry\): connect failed \((\d+) in a row\), next attempt in (\d+) ms/g)]
+    .map((m) => [Number(m[1]), Number(m[2])]);
+}
+
+test('the database down: each request is a 503 with Retry-After at once, connects are spaced out, service resumes', async () => {
+  // One request thread, so that the log's connect attempts are one
+  // thread's sequence.
+  const srv = await startServer({ env: { REGISTRY_THREADS: '1' } });
+  try {
+    const token = await login(srv.base);
+    assert.equal((await api(srv.base, 'GET', '/api/v1/organizations/1', { token })).status, 200);
+    pg('stop');
+    const asked = 120;
+    for (let i = 0; i < asked; i++) {
+      assertOutageReply(await api(srv.base, 'GET', '/api/v1/organizations/1', { token }), `request ${i}`);
+      await sleep(25);
+    }
+    // Requests did not each try to connect: a few attempts, each wait at
+    // least as long as the one before (doubling, drawn in [d/2, d]) up to
+    // the cap of 5 s.
+    const tries = connectFailures(srv.log());
+    assert.ok(tries.length >= 2, `connect attempts during the outage: ${tries.length}\n${srv.log()}`);
+    assert.ok(tries.length <= asked / 4, `${tries.length} connect attempts for ${asked} requests`);
+    tries.forEach(([n, wait], i) => {
+      assert.equal(n, i + 1, 'failures counted in a row');
+      assert.ok(wait > 0 && wait <= 5000, `wait ${wait} ms`);
+      if (i > 0 && wait < 2500) assert.ok(wait >= tries[i - 1][1], `waits ${tries.map((t) => t[1])}`);
+    });
+
+    pg('start');
+    await poll('a read answered again', async () =>
+      (await api(srv.base, 'GET', '/api/v1/organizations/1', { token })).status === 200);
+    assert.match(srv.log(), /database: connected again after \d+ failed attempts/);
+  } finally {
+    await srv.stop();
+  }
+});
