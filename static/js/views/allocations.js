@@ -5,16 +5,14 @@ import { t, label } from '../i18n.js';
 import { get, post } from '../api.js';
 import { date, dateTime, number } from '../format.js';
 import { all, listScreen } from '../list.js';
-import { actionForm, badge, facts, field, link, options, pageTitle, section, table } from '../ui.js';
+import { actionForm, badge, checkBoxes, facts, field, link, options, pageTitle, section, table, withChecked } from '../ui.js';
 import { historySection } from './history.js';
-import { findSerial } from './assets.js';
-
-const TENANT_KINDS = ['institute', 'university', 'company', 'ministry'];
+import { findSerial, TENANT_KINDS } from './assets.js';
 
 const gpuSummary = (a) => (a.gpus ?? []).map((g) => `${g.gpu_model} × ${number(g.count)}`).join(', ');
 
 export async function allocationsList(ctx) {
-  const sites = await all('/api/v1/sites', 2);
+  const [sites, orgs] = await Promise.all([all('/api/v1/sites', 2), all('/api/v1/organizations')]);
   return listScreen(ctx, {
     title: t('nav.allocations'),
     api: '/api/v1/allocations',
@@ -22,6 +20,7 @@ export async function allocationsList(ctx) {
     filters: [
       { name: 'status', label: t('alloc.status'), type: 'select', placeholder: t('list.any'), options: ['active', 'ended'].map((s) => ({ value: s, label: label('alloc.status', s) })) },
       { name: 'site_id', label: t('site.name'), type: 'select', placeholder: t('list.any'), options: options(sites) },
+      { name: 'tenant_id', label: t('alloc.tenant'), type: 'select', placeholder: t('list.any'), options: options(orgs.filter((o) => TENANT_KINDS.includes(o.kind))) },
     ],
     columns: allocationColumns(),
   });
@@ -102,6 +101,18 @@ async function moveForm(ctx, a) {
   });
 }
 
+// Some of its GPUs back to stock; the allocation stays until it is ended.
+function returnForm(ctx, a) {
+  const held = (a.assets ?? []).filter((x) => !x.removed_at);
+  if (held.length === 0) return h('p', { class: 'help' }, t('alloc.noneHeld'));
+  return actionForm({
+    fields: [checkBoxes('asset_ids', t('alloc.returnWhich'), held.map((x) => ({ key: String(x.id), label: x.serial })))],
+    submitLabel: t('alloc.returnConfirm'),
+    submit: (v) => post(`/api/v1/allocations/${a.id}/return`, { asset_ids: withChecked(v, 'asset_ids').asset_ids.map(Number) }),
+    done: () => ctx.rerender(),
+  });
+}
+
 function endForm(ctx, a) {
   return h('details', { class: 'danger-zone' }, h('summary', {}, t('alloc.end')), actionForm({
     fields: [{ name: 'reason', label: t('alloc.endReason'), type: 'textarea', required: true, wide: true }],
@@ -136,7 +147,8 @@ export async function allocationPage(ctx) {
     rows: a.assets ?? [],
   })));
   if (ctx.can(['admin', 'officer']) && a.status === 'active') {
-    out.push(section(t('alloc.move'), await moveForm(ctx, a)), section(t('alloc.end'), endForm(ctx, a)));
+    out.push(section(t('alloc.move'), await moveForm(ctx, a)), section(t('alloc.return'), h('p', { class: 'help' }, t('alloc.returnHelp')), returnForm(ctx, a)),
+      section(t('alloc.end'), endForm(ctx, a)));
   }
   if (ctx.can(['admin', 'officer', 'auditor'])) out.push(await historySection(ctx, 'allocations', a.id));
   return out;

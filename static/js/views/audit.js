@@ -8,9 +8,9 @@ import { h, replace } from '../dom.js';
 import { t, label } from '../i18n.js';
 import { get, problem } from '../api.js';
 import { dateTime, number } from '../format.js';
-import { listScreen } from '../list.js';
+import { all, listScreen } from '../list.js';
 import { checkNote } from '../seal.js';
-import { alertBox, code, facts, renderMessage, section } from '../ui.js';
+import { alertBox, code, facts, options, renderMessage, section } from '../ui.js';
 
 async function latestCheckpoint(keys) {
   const c = await get('/api/v1/audit/checkpoints?limit=1');
@@ -58,22 +58,36 @@ function verifySection(verifier) {
 }
 
 const seoulDay = (d) => (/^\d{4}-\d{2}-\d{2}$/.test(d ?? '') ? `${d}T00:00:00+09:00` : d);
+// The end of a day in Seoul: the first moment of the next one.
+function afterSeoulDay(d) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d ?? '')) return d;
+  const next = new Date(Date.parse(`${d}T00:00:00Z`) + 86400000).toISOString().slice(0, 10);
+  return `${next}T00:00:00+09:00`;
+}
+
+// What the trail records: row changes, and the events that are not one.
+const ACTIONS = ['insert', 'update', 'delete', 'sign_in', 'sign_in_failed', 'guidelines_download', 'download'];
 
 export async function auditPage(ctx) {
+  const [users, orgs] = await Promise.all([all('/api/v1/users'), all('/api/v1/organizations')]);
+  const userOf = new Map(users.map((u) => [u.id, u]));
   const list = await listScreen(ctx, {
     title: t('nav.audit'),
-    api: '/api/v1/audit-events',
+    api: '/api/v1/audit/events',
     filters: [
       { name: 'table', label: t('exp.f.table'), help: t('exp.tableHelp') },
       { name: 'record_id', label: t('audit.record') },
-      { name: 'actor_user_id', label: t('exp.f.actor_user_id'), type: 'number', min: 1 },
-      { name: 'action', label: t('history.action'), help: t('audit.actionHelp') },
+      { name: 'actor_user_id', label: t('audit.actorUser'), type: 'select', placeholder: t('list.any'), options: options(users, (u) => `${u.name} · ${u.email}`) },
+      { name: 'actor_org_id', label: t('audit.actorOrg'), type: 'select', placeholder: t('list.any'), options: options(orgs) },
+      { name: 'action', label: t('history.action'), type: 'select', placeholder: t('list.any'), options: ACTIONS.map((a) => ({ value: a, label: label('action', a) })) },
       { name: 'since', label: t('audit.since'), type: 'date' },
+      { name: 'until', label: t('audit.until'), type: 'date', help: t('audit.untilHelp') },
     ],
-    apiQuery: (q) => ({ table: q.table, record_id: q.record_id, actor_user_id: q.actor_user_id, action: q.action, since: seoulDay(q.since) }),
+    apiQuery: (q) => ({ table: q.table, record_id: q.record_id, actor_user_id: q.actor_user_id, actor_org_id: q.actor_org_id,
+      action: q.action, since: seoulDay(q.since), until: afterSeoulDay(q.until) }),
     columns: [
       { label: t('history.at'), value: (e) => dateTime(e.at) },
-      { label: t('history.actor'), value: (e) => (e.actor_user_id ? `#${e.actor_user_id}` : '—') },
+      { label: t('history.actor'), value: (e) => (e.actor_user_id ? userOf.get(e.actor_user_id)?.name ?? `#${e.actor_user_id}` : '—') },
       { label: t('whoami.roles'), value: (e) => (e.actor_roles ?? []).map((r) => label('role', r)).join(', ') },
       { label: t('history.channel'), value: (e) => label('channel', e.channel) },
       { label: t('exp.f.table'), value: (e) => e.table_name ?? '' },
