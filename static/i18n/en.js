@@ -319,7 +319,6 @@ export default {
   'user.password': 'Password',
   'user.passwordHelp': 'At least 12 characters; common passwords are refused.',
   'user.summary': 'User',
-  'user.rolesTitle': 'Roles and status',
   'model.manufacturer': 'Manufacturer',
   'model.memory': 'Memory',
   'model.form': 'Form factor',
@@ -937,4 +936,9 @@ export default {
   'audit.until': 'Until',
   'audit.untilHelp': 'Up to the end of that day (Seoul time)',
   'action.guidelines_download': 'Downloaded the guidelines',
+  'user.newPassword': 'New password',
+  'user.newPasswordHelp': 'Only to set a new one (a forgotten password): at least 12 characters. Leave it empty to keep the current one.',
+  'user.editTitle': 'Details, roles and status',
+  'alloc.rackHelp': 'Optional: a rack of the site, which must have the room too.',
+  'alloc.wholeSite': 'No particular rack',
 };

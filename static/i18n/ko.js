@@ -321,7 +321,6 @@ export default {
   'user.password': '비밀번호',
   'user.passwordHelp': '12자 이상, 흔히 쓰이는 비밀번호는 안 됩니다.',
   'user.summary': '사용자 정보',
-  'user.rolesTitle': '역할과 사용 여부',
   'model.manufacturer': '제조사',
   'model.memory': '메모리',
   'model.form': '폼팩터',
@@ -939,4 +938,9 @@ export default {
   'audit.until': '종료일',
   'audit.untilHelp': '그날 끝까지(서울 시간)',
   'action.guidelines_download': '공모지침서 내려받음',
+  'user.newPassword': '새 비밀번호',
+  'user.newPasswordHelp': '비밀번호를 잊은 경우에만 새로 정하세요(12자 이상). 비워 두면 지금 비밀번호를 그대로 씁니다.',
+  'user.editTitle': '정보, 역할과 상태',
+  'alloc.rackHelp': '선택 사항: 그 센터의 랙. 랙에도 자리가 있어야 합니다.',
+  'alloc.wholeSite': '랙 지정 안 함',
 };

@@ -154,6 +154,7 @@ test('an officer edits a site and a rack; a stale rack edit is refused and succe
 test('an officer returns one GPU of an allocation to stock and finds GPUs by tenant, vendor and programme', T, async () => {
   const ids = seedAssets(srv.db, { count: 3, model: 'B200' });
   const s = await site(srv.base, cast.officer.token, { slots: 32, kw: 200, name: '광주 AI 데이터센터' });
+  const s2 = await site(srv.base, cast.officer.token, { slots: 32, kw: 200, name: '부산 AI 데이터센터', racks: [{ name: 'G1', slot_capacity: 8, power_capacity_kw: 40 }] });
   const a = await api(srv.base, 'POST', '/api/v1/allocations', {
     token: cast.officer.token,
     body: { tenant_id: kaist.org.id, site_id: s.id, purpose: 'LLM 사전학습', starts_on: '2025-06-01', asset_ids: ids },
@@ -173,14 +174,24 @@ test('an officer returns one GPU of an allocation to stock and finds GPUs by ten
     assert.deepEqual(sql(srv.db, `SELECT status FROM allocations WHERE id = ${a.body.id}`), ['active']);
     await screen(page, 'allocation-return');
 
-    // The register by tenant: the two still allocated, at their site by name.
+    // Moved to a rack of another site: the rack select follows the site.
+    await go(page, srv.base, `/allocations/${a.body.id}`);
+    await page.selectOption(`form:has(button:text-is("${ko['alloc.move']}")) [name="site_id"]`, String(s2.id));
+    await until(page, 'the racks of the new site', () => [...document.querySelectorAll('[name="rack_id"] option')].some((o) => o.textContent === 'G1'));
+    await page.selectOption('[name="rack_id"]', String(s2.racks[0].id));
+    await page.click(`button:text-is("${ko['alloc.move']}")`);
+    await until(page, 'the allocation at its new rack', () => /부산 AI 데이터센터/.test(document.querySelector('#view .facts')?.textContent ?? ''));
+    assert.match(await text(page, '#view .facts'), /G1/);
+    assert.deepEqual(sql(srv.db, `SELECT site_id, rack_id FROM allocations WHERE id = ${a.body.id}`), [`${s2.id}|${s2.racks[0].id}`]);
+
+    // The register by tenant: the two still allocated, at their new site by name.
     await go(page, srv.base, '/assets');
     await page.selectOption('[name="tenant_id"]', String(kaist.org.id));
     await page.click('form.filters button[type="submit"]');
     await until(page, 'filtered by tenant', () => /tenant_id=/.test(window.location.hash) && !document.getElementById('view').hasAttribute('aria-busy'));
     const rows = await page.locator('.table tbody tr').allTextContents();
     assert.equal(rows.length, 2, rows.join('\n'));
-    assert.ok(rows.every((r) => r.includes('광주 AI 데이터센터') && r.includes('KAIST')), rows.join('\n'));
+    assert.ok(rows.every((r) => r.includes('부산 AI 데이터센터') && r.includes('KAIST')), rows.join('\n'));
     // By vendor and programme: the three of the seeded order, the returned one in stock.
     const vendorId = sql(srv.db, `SELECT vendor_id FROM assets WHERE id = ${ids[0]}`)[0];
     const programId = sql(srv.db, `SELECT program_id FROM assets WHERE id = ${ids[0]}`)[0];
@@ -213,6 +224,13 @@ test('an administrator removes a lost second factor, renames an organisation and
     const who = await api(srv.base, 'GET', `/api/v1/audit/events?table=user_totp&actor_user_id=${me.body.id}`, { token: cast.admin });
     assert.ok(who.body.items.length > 0, 'the trail records who removed it');
     await screen(page, 'user-second-factor-reset');
+
+    // A forgotten password: the administrator sets a new one.
+    await page.fill('form.edit-form [name="password"]', 'a-brand-new-passphrase');
+    await save(page);
+    await until(page, 'the edit saved', () => document.querySelector('form.edit-form [name="password"]')?.value === '' && !document.getElementById('view').hasAttribute('aria-busy'));
+    const signin = await api(srv.base, 'POST', '/api/v1/auth/login', { body: { email: 'lost.phone@msit.go.kr', password: 'a-brand-new-passphrase' } });
+    assert.equal(signin.status, 200, JSON.stringify(signin.body));
 
     // An organisation's edit carries the ETag it read.
     const org = lost.user.organization_id;

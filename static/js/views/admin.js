@@ -5,7 +5,7 @@ import { t, label } from '../i18n.js';
 import { get, post } from '../api.js';
 import { brn, dateTime } from '../format.js';
 import { all, listScreen } from '../list.js';
-import { actionForm, badge, checkBoxes, editForm, facts, link, options, pageTitle, section, withChecked } from '../ui.js';
+import { actionForm, badge, checkBoxes, editForm, facts, link, options, orNull, pageTitle, section, withChecked } from '../ui.js';
 import { historySection } from './history.js';
 
 const KINDS = ['ministry', 'vendor', 'institute', 'university', 'company', 'auditor'];
@@ -59,7 +59,7 @@ export async function orgPage(ctx) {
       url: `/api/v1/organizations/${o.id}`,
       etag: r.headers.get('etag'),
       fields: [...orgFields(o), activeField(o.active)],
-      body: withActive,
+      body: (v) => orNull(withActive(v), 'registration_number'),
     })));
   }
   out.push(await historySection(ctx, 'organizations', o.id));
@@ -87,16 +87,20 @@ export async function usersList(ctx) {
 const roleBoxes = (current = []) => checkBoxes('roles', t('whoami.roles'), ROLES.map((r) => ({ key: r, label: label('role', r), checked: current.includes(r) })));
 const withRoles = (v) => withChecked(v, 'roles');
 
+// A user's fields; editing, the password is a new one, or kept when empty.
+const userFields = (orgs, u = {}, editing = false) => [
+  { name: 'name', label: t('whoami.name'), required: true, value: u.name },
+  { name: 'email', label: t('whoami.email'), type: 'email', required: true, value: u.email },
+  { name: 'organization_id', label: t('whoami.org'), type: 'select', required: true, options: options(orgs), value: u.organization_id },
+  { name: 'password', label: t(editing ? 'user.newPassword' : 'user.password'), type: 'password', required: !editing,
+    help: t(editing ? 'user.newPasswordHelp' : 'user.passwordHelp'), autocomplete: 'new-password' },
+  roleBoxes(u.roles),
+];
+
 export async function userNew(ctx) {
   const orgs = await all('/api/v1/organizations');
   return [pageTitle(t('user.new')), actionForm({
-    fields: [
-      { name: 'name', label: t('whoami.name'), required: true },
-      { name: 'email', label: t('whoami.email'), type: 'email', required: true },
-      { name: 'organization_id', label: t('whoami.org'), type: 'select', required: true, options: options(orgs) },
-      { name: 'password', label: t('user.password'), type: 'password', required: true, help: t('user.passwordHelp'), autocomplete: 'new-password' },
-      roleBoxes(),
-    ],
+    fields: userFields(orgs),
     submitLabel: t('common.create'),
     submit: (v) => post('/api/v1/users', { ...withRoles(v), organization_id: Number(v.organization_id) }),
     done: (u) => ctx.navigate(`/users/${u.id}`),
@@ -125,10 +129,11 @@ export async function userPage(ctx) {
     [t('whoami.roles'), (u.roles ?? []).map((x) => label('role', x)).join(', ')], [t('common.active'), badge('bool', String(u.active))],
   ]))];
   if (ctx.can(['admin'])) {
-    out.push(section(t('user.rolesTitle'), editForm(ctx, {
+    const orgs = await all('/api/v1/organizations');
+    out.push(section(t('user.editTitle'), editForm(ctx, {
       url: `/api/v1/users/${u.id}`,
       etag: r.headers.get('etag'),
-      fields: [roleBoxes(u.roles), activeField(u.active)],
+      fields: [...userFields(orgs, u, true), activeField(u.active)],
       body: (v) => withActive(withRoles(v)),
     })), section(t('user.sfTitle'), h('p', { class: 'help' }, t('user.sfHelp')), sfResetForm(u)));
   }

@@ -1,6 +1,6 @@
 // allocations.js -- GPUs given to a tenant at a site: the list, a new one
 // by count of a model or by serials, and its page (its GPUs, move, end).
-import { h } from '../dom.js';
+import { h, replace } from '../dom.js';
 import { t, label } from '../i18n.js';
 import { get, post } from '../api.js';
 import { date, dateTime, number } from '../format.js';
@@ -48,6 +48,23 @@ async function serialsToIds(text) {
   return { ids: found.filter(Boolean).map((a) => a.id), missing };
 }
 
+// A rack select that follows the site select beside it: the chosen site's
+// racks, or none (the site as a whole).
+function rackField(siteBox, value) {
+  const box = field({ name: 'rack_id', label: t('site.rack'), type: 'select', help: t('alloc.rackHelp') });
+  const select = box.querySelector('select');
+  select.dataset.num = '1';
+  const site = siteBox.querySelector('select');
+  const load = async () => {
+    const racks = site.value ? await all(`/api/v1/sites/${site.value}/racks`, 5) : [];
+    replace(select, h('option', { value: '' }, t('alloc.wholeSite')),
+      racks.map((r) => h('option', { value: r.id, selected: String(r.id) === String(value ?? '') || null }, r.name)));
+  };
+  site.addEventListener('change', load);
+  load();
+  return box;
+}
+
 async function allocate(v) {
   const { mode, serials, ...body } = v;
   if (mode === 'serial') {
@@ -74,10 +91,11 @@ export async function allocationNew(ctx) {
     for (const f of byCount) { f.hidden = serial; f.querySelector('select, input').disabled = serial; }
   };
   mode.querySelector('select').addEventListener('change', sync);
+  const site = field({ name: 'site_id', label: t('site.name'), type: 'select', required: true, options: options(sites) });
   const form = actionForm({
     fields: [
       { name: 'tenant_id', label: t('alloc.tenant'), type: 'select', required: true, options: options(tenants) },
-      { name: 'site_id', label: t('site.name'), type: 'select', required: true, options: options(sites) },
+      site, rackField(site),
       { name: 'purpose', label: t('alloc.purpose'), required: true, wide: true },
       { name: 'starts_on', label: t('alloc.starts'), type: 'date', required: true },
       { name: 'ends_on', label: t('alloc.ends'), type: 'date' },
@@ -93,8 +111,9 @@ export async function allocationNew(ctx) {
 
 async function moveForm(ctx, a) {
   const sites = await all('/api/v1/sites?active=true', 2);
+  const site = field({ name: 'site_id', label: t('alloc.toSite'), type: 'select', required: true, options: options(sites), value: a.site_id });
   return actionForm({
-    fields: [{ name: 'site_id', label: t('alloc.toSite'), type: 'select', required: true, options: options(sites), value: a.site_id }],
+    fields: [site, rackField(site, a.rack_id)],
     submitLabel: t('alloc.move'),
     submit: (v) => post(`/api/v1/allocations/${a.id}/move`, v),
     done: () => ctx.rerender(),
