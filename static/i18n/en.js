@@ -941,4 +941,11 @@ export default {
   'user.editTitle': 'Details, roles and status',
   'alloc.rackHelp': 'Optional: a rack of the site, which must have the room too.',
   'alloc.wholeSite': 'No particular rack',
+  'audit.prove': 'Prove',
+  'audit.proveHelp': 'Prove checks, in this browser, that an event is a leaf of the latest signed checkpoint: the service sends the proof\'s hashes, the page does the hashing.',
+  'audit.proving': 'Checking the proof…',
+  'audit.proven': 'Proven: event {event} is leaf {leaf:num} of the signed checkpoint of {size:num} events.',
+  'audit.notProven': 'Not proven: the proof for event {event} does not give the root of the signed checkpoint of {size:num} events.',
+  'audit.proofLater': 'Event {event} (leaf {leaf:num}) came after the latest signed checkpoint ({size:num} events); prove it once the next one is signed.',
+  'audit.proofNoCheckpoint': 'No checkpoint whose signature this page could check: nothing to prove against.',
 };

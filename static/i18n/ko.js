@@ -943,4 +943,11 @@ export default {
   'user.editTitle': '정보, 역할과 상태',
   'alloc.rackHelp': '선택 사항: 그 센터의 랙. 랙에도 자리가 있어야 합니다.',
   'alloc.wholeSite': '랙 지정 안 함',
+  'audit.prove': '증명',
+  'audit.proveHelp': '증명은 어떤 이벤트가 최근 서명된 체크포인트의 잎(leaf)인지 이 브라우저에서 확인합니다. 서비스는 증명의 해시만 보내고 계산은 이 페이지가 합니다.',
+  'audit.proving': '증명을 확인하는 중…',
+  'audit.proven': '증명됨: 이벤트 {event}은(는) 이벤트 {size:num}건의 서명된 체크포인트의 잎 {leaf:num}입니다.',
+  'audit.notProven': '증명 실패: 이벤트 {event}의 증명으로 이벤트 {size:num}건의 서명된 체크포인트 루트가 나오지 않습니다.',
+  'audit.proofLater': '이벤트 {event}(잎 {leaf:num})은(는) 최근 서명된 체크포인트(이벤트 {size:num}건) 이후에 기록되었습니다. 다음 체크포인트가 서명되면 증명하세요.',
+  'audit.proofNoCheckpoint': '이 페이지가 서명을 확인한 체크포인트가 없어 증명할 기준이 없습니다.',
 };
