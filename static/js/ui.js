@@ -189,6 +189,9 @@ export function actionButton(text, run, region, after, { kind = 'secondary' } = 
   return b;
 }
 
+// Active / inactive as a select's options (true/false as text).
+export const activeOptions = () => ['true', 'false'].map((v) => ({ value: v, label: label('bool', v) }));
+
 // Options for a select from API items.
 export const options = (items, text = (i) => i.name) => items.map((i) => ({ value: i.id, label: text(i) }));
 

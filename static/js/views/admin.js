@@ -5,14 +5,13 @@ import { t, label } from '../i18n.js';
 import { get, post } from '../api.js';
 import { brn, dateTime } from '../format.js';
 import { all, listScreen } from '../list.js';
-import { actionForm, badge, checkBoxes, editForm, facts, link, options, orNull, pageTitle, section, withChecked } from '../ui.js';
+import { actionForm, activeOptions, badge, checkBoxes, editForm, facts, link, options, orNull, pageTitle, section, withChecked } from '../ui.js';
 import { historySection } from './history.js';
 
 const KINDS = ['ministry', 'vendor', 'institute', 'university', 'company', 'auditor'];
 const ROLES = ['admin', 'officer', 'vendor', 'auditor', 'tenant'];
 const kindOptions = () => KINDS.map((k) => ({ value: k, label: label('kind', k) }));
-const BOOL = () => ['true', 'false'].map((v) => ({ value: v, label: label('bool', v) }));
-const activeField = (value) => ({ name: 'active', label: t('common.active'), type: 'select', options: BOOL(), value: value === undefined ? undefined : String(value) });
+const activeField = (value) => ({ name: 'active', label: t('common.active'), type: 'select', options: activeOptions(), value: value === undefined ? undefined : String(value) });
 const activeFilter = () => ({ ...activeField(), placeholder: t('list.any') });
 const withActive = (v) => ({ ...v, active: v.active === 'true' });
 

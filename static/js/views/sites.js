@@ -5,12 +5,11 @@ import { t, label } from '../i18n.js';
 import { get, post, query } from '../api.js';
 import { number, percent } from '../format.js';
 import { all, listScreen } from '../list.js';
-import { actionForm, badge, editForm, facts, link, options, pageTitle, section, table } from '../ui.js';
+import { actionForm, activeOptions, badge, editForm, facts, link, options, pageTitle, section, table } from '../ui.js';
 import { historySection } from './history.js';
 
 const COOLING = ['air', 'liquid', 'immersion', 'hybrid'];
 const WRITERS = ['admin', 'officer'];
-const BOOL = () => ['true', 'false'].map((v) => ({ value: v, label: label('bool', v) }));
 
 export function sitesList(ctx) {
   return listScreen(ctx, {
@@ -18,7 +17,7 @@ export function sitesList(ctx) {
     api: '/api/v1/sites',
     actions: ctx.can(WRITERS) ? [h('a', { class: 'button button-primary', href: '#/sites/new' }, t('site.new'))] : [],
     filters: [{ name: 'q', label: t('site.search') }, { name: 'region', label: t('site.region') },
-      { name: 'active', label: t('common.active'), type: 'select', placeholder: t('list.any'), options: BOOL() }],
+      { name: 'active', label: t('common.active'), type: 'select', placeholder: t('list.any'), options: activeOptions() }],
     columns: [
       { label: t('site.name'), value: (s) => link(`#/sites/${s.id}`, s.name) },
       { label: t('site.region'), value: (s) => s.region ?? '' },
@@ -75,7 +74,7 @@ export async function siteEdit(ctx) {
   return [pageTitle(t('site.editN', { name: s.name })), h('p', { class: 'panel-intro' }, t('site.editIntro')), editForm(ctx, {
     url: `/api/v1/sites/${s.id}`,
     etag: r.headers.get('etag'),
-    fields: [...siteFields(orgs, s), { name: 'active', label: t('common.active'), type: 'select', options: BOOL(), value: String(s.active) }],
+    fields: [...siteFields(orgs, s), { name: 'active', label: t('common.active'), type: 'select', options: activeOptions(), value: String(s.active) }],
     body: (v) => ({ ...v, active: v.active === 'true' }),
     done: () => ctx.navigate(`/sites/${s.id}`),
   })];
