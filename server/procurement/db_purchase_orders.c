@@ -15,6 +15,8 @@
 
 #define PO_JSON \
 	"json_build_object('id', o.id, 'reference', o.reference, 'program_id', o.program_id," \
+	" 'program', (SELECT json_build_object('id', pr.id, 'name', pr.name)" \
+	"    FROM programs pr WHERE pr.id = o.program_id)," \
 	" 'vendor_id', o.vendor_id, 'vendor', (SELECT json_build_object('id', v.id, 'name', v.name)" \
 	"    FROM organizations v WHERE v.id = o.vendor_id)," \
 	" 'currency', o.currency, 'exchange_rate', trim_scale(o.exchange_rate)::text, 'status', o.status," \

@@ -28,6 +28,21 @@ async function readBody(res) {
   return null;
 }
 
+// The server's clock less this browser's, from the Date header of the
+// latest reply (to the second): the time left to a deadline is counted on
+// the server's clock, so that a PC whose clock is wrong does not mislead.
+let skew = 0;
+
+function noteClock(headers) {
+  const at = Date.parse(headers.get('date') ?? '');
+  if (Number.isNaN(at)) return;
+  const d = at - Date.now();
+  skew = Math.abs(d) < 2000 ? 0 : d;   // under 2 s: the header's rounding, not a wrong clock
+}
+
+// Now, by the server's clock (as far as the replies so far tell).
+export const serverNow = () => Date.now() + skew;
+
 // Rejects only when the server cannot be reached. Writes carry an
 // Idempotency-Key, so that a repeated click is one change.
 export async function request(method, url, body, { headers = {} } = {}) {
@@ -45,6 +60,7 @@ export async function request(method, url, body, { headers = {} } = {}) {
     init.headers['idempotency-key'] = idempotencyKey();
   }
   const res = await fetch(url, init);
+  noteClock(res.headers);
   return { status: res.status, headers: res.headers, data: await readBody(res) };
 }
 

@@ -4,13 +4,13 @@
 // so plainly (main.js). Later screens (sealed proposals, receipts, audit
 // verification, exports) are further rows here.
 import { dashboard } from './views/dashboard.js';
-import { programsList, programNew, programPage } from './views/programs.js';
-import { ordersList, orderNew, orderPage } from './views/orders.js';
+import { programsList, programNew, programPage, programEdit } from './views/programs.js';
+import { ordersList, orderNew, orderPage, orderEdit } from './views/orders.js';
 import { deliveriesList, deliveryPage } from './views/deliveries.js';
 import { assetsList, assetPage } from './views/assets.js';
-import { sitesList, siteNew, sitePage } from './views/sites.js';
+import { sitesList, siteNew, sitePage, siteEdit, rackEdit } from './views/sites.js';
 import { allocationsList, allocationNew, allocationPage, myGpus } from './views/allocations.js';
-import { orgsList, orgNew, orgPage, usersList, userNew, userPage, modelsList } from './views/admin.js';
+import { orgsList, orgNew, orgPage, usersList, userNew, userPage, modelsList, modelPage } from './views/admin.js';
 import { callsList, callPage, register } from './views/calls.js';
 import { home } from './views/home.js';
 import { verifyReceiptPage } from './views/proposals.js';
@@ -30,9 +30,11 @@ export const ROUTES = [
   { pattern: '/programs', view: programsList, roles: STAFF, menu: 'nav.programs' },
   { pattern: '/programs/new', view: programNew, roles: WRITERS },
   { pattern: '/programs/:id', view: programPage, roles: STAFF },
+  { pattern: '/programs/:id/edit', view: programEdit, roles: WRITERS },
   { pattern: '/orders', view: ordersList, roles: [...STAFF, 'vendor'], menu: 'nav.orders' },
   { pattern: '/orders/new', view: orderNew, roles: WRITERS },
   { pattern: '/orders/:id', view: orderPage, roles: [...STAFF, 'vendor'] },
+  { pattern: '/orders/:id/edit', view: orderEdit, roles: WRITERS },
   { pattern: '/deliveries', view: deliveriesList, roles: [...STAFF, 'vendor'], menu: 'nav.deliveries' },
   { pattern: '/deliveries/:id', view: deliveryPage, roles: [...STAFF, 'vendor'] },
   { pattern: '/assets', view: assetsList, roles: STAFF, menu: 'nav.assets' },
@@ -40,6 +42,8 @@ export const ROUTES = [
   { pattern: '/sites', view: sitesList, roles: STAFF, menu: 'nav.sites' },
   { pattern: '/sites/new', view: siteNew, roles: WRITERS },
   { pattern: '/sites/:id', view: sitePage, roles: STAFF },
+  { pattern: '/sites/:id/edit', view: siteEdit, roles: WRITERS },
+  { pattern: '/sites/:id/racks/:rack_id/edit', view: rackEdit, roles: WRITERS },
   { pattern: '/allocations', view: allocationsList, roles: STAFF, menu: 'nav.allocations' },
   { pattern: '/allocations/new', view: allocationNew, roles: WRITERS },
   { pattern: '/allocations/:id', view: allocationPage, roles: [...STAFF, 'tenant'] },
@@ -61,5 +65,6 @@ export const ROUTES = [
   { pattern: '/users/new', view: userNew, roles: ['admin'] },
   { pattern: '/users/:id', view: userPage, roles: ['admin', 'auditor'] },
   { pattern: '/gpu-models', view: modelsList, roles: ['admin'], menu: 'nav.models' },
+  { pattern: '/gpu-models/:id', view: modelPage, roles: ['admin'] },
   { pattern: '/account/second-factor', view: secondFactorPage, roles: ALL, menu: 'nav.secondFactor' },
 ];

@@ -2,7 +2,7 @@
 // status badges, forms that show the API's messages next to their fields.
 import { h, replace, uid } from './dom.js';
 import { t, label } from './i18n.js';
-import { fetchFile, problem } from './api.js';
+import { call, fetchFile, problem } from './api.js';
 
 // A message ({key, params, items} or {text, items}) as paragraphs.
 export function messageNodes(msg) {
@@ -120,8 +120,9 @@ export function showFieldErrors(form, fields) {
 
 // A form that sends itself: submit(values) returns an API reply; a success
 // calls done(reply.data); a problem is told above the form and beside the
-// fields. The submit button is locked while the request runs.
-export function actionForm({ fields, submitLabel, submit, done, className = '', extra = [] }) {
+// fields, with problemActions(reply)'s buttons, if any, under it. The
+// submit button is locked while the request runs.
+export function actionForm({ fields, submitLabel, submit, done, className = '', extra = [], problemActions }) {
   const alert = alertBox();
   const btn = h('button', { type: 'submit', class: 'button button-primary' }, submitLabel);
   const form = h('form', { class: `form ${className}`, novalidate: true },
@@ -150,11 +151,30 @@ export function actionForm({ fields, submitLabel, submit, done, className = '', 
     const left = showFieldErrors(form, errs);
     const items = Object.entries(left).map(([k, v]) => `${k}: ${v}`);
     renderMessage(alert, { ...msg, items });
+    const more = problemActions?.(reply);
+    if (more) alert.append(h('div', { class: 'actions' }, more));
     const bad = form.querySelector('[aria-invalid="true"]');
     (bad ?? alert).focus?.();
   });
   return form;
 }
+
+// A form that changes a record as it was read: PATCH with that read's
+// ETag as If-Match, so that a change someone made meanwhile is refused
+// (412) rather than overwritten, and told plainly with a button that reads
+// the record again. body(values) shapes what is sent.
+export function editForm(ctx, { url, etag, fields, body = (v) => v, done = () => ctx.rerender(), submitLabel = t('common.save'), extra }) {
+  return actionForm({
+    fields, extra, submitLabel, done,
+    className: 'edit-form',
+    submit: (v) => call('PATCH', url, body(v), { headers: etag ? { 'if-match': etag } : {} }),
+    problemActions: (reply) => (reply.status === 412
+      ? [button(t('edit.reload'), () => ctx.rerender(), { kind: 'primary', id: 'edit-reload' })] : null),
+  });
+}
+
+// A nullable text field left empty is sent as null, so an edit can clear it.
+export const orNull = (values, ...names) => ({ ...Object.fromEntries(names.map((n) => [n, null])), ...values });
 
 // A button that runs one API action after the person confirms nothing
 // (plain actions); the outcome is told in the given region.
@@ -168,6 +188,9 @@ export function actionButton(text, run, region, after, { kind = 'secondary' } = 
   }, { kind });
   return b;
 }
+
+// Active / inactive as a select's options (true/false as text).
+export const activeOptions = () => ['true', 'false'].map((v) => ({ value: v, label: label('bool', v) }));
 
 // Options for a select from API items.
 export const options = (items, text = (i) => i.name) => items.map((i) => ({ value: i.id, label: text(i) }));

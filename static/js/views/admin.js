@@ -2,22 +2,25 @@
 // roles, and the GPU catalogue.
 import { h } from '../dom.js';
 import { t, label } from '../i18n.js';
-import { get, call, post } from '../api.js';
+import { get, post } from '../api.js';
 import { brn, dateTime } from '../format.js';
 import { all, listScreen } from '../list.js';
-import { actionForm, badge, checkBoxes, facts, link, options, pageTitle, section, withChecked } from '../ui.js';
+import { actionForm, activeOptions, badge, checkBoxes, editForm, facts, link, options, orNull, pageTitle, section, withChecked } from '../ui.js';
 import { historySection } from './history.js';
 
 const KINDS = ['ministry', 'vendor', 'institute', 'university', 'company', 'auditor'];
 const ROLES = ['admin', 'officer', 'vendor', 'auditor', 'tenant'];
 const kindOptions = () => KINDS.map((k) => ({ value: k, label: label('kind', k) }));
+const activeField = (value) => ({ name: 'active', label: t('common.active'), type: 'select', options: activeOptions(), value: value === undefined ? undefined : String(value) });
+const activeFilter = () => ({ ...activeField(), placeholder: t('list.any') });
+const withActive = (v) => ({ ...v, active: v.active === 'true' });
 
 export function orgsList(ctx) {
   return listScreen(ctx, {
     title: t('nav.orgs'),
     api: '/api/v1/organizations',
     actions: ctx.can(['admin']) ? [h('a', { class: 'button button-primary', href: '#/organizations/new' }, t('org.new'))] : [],
-    filters: [{ name: 'q', label: t('org.search') }, { name: 'kind', label: t('org.kind'), type: 'select', placeholder: t('list.any'), options: kindOptions() }],
+    filters: [{ name: 'q', label: t('org.search') }, { name: 'kind', label: t('org.kind'), type: 'select', placeholder: t('list.any'), options: kindOptions() }, activeFilter()],
     columns: [
       { label: t('org.name'), value: (o) => link(`#/organizations/${o.id}`, o.name) },
       { label: t('org.kind'), value: (o) => label('kind', o.kind) },
@@ -51,11 +54,11 @@ export async function orgPage(ctx) {
     [t('org.country'), o.country ?? ''], [t('common.active'), badge('bool', String(o.active))], [t('common.created'), dateTime(o.created_at)],
   ]))];
   if (ctx.can(['admin'])) {
-    out.push(section(t('common.edit'), actionForm({
-      fields: [...orgFields(o), { name: 'active', label: t('common.active'), type: 'select', options: [{ value: 'true', label: label('bool', 'true') }, { value: 'false', label: label('bool', 'false') }], value: String(o.active) }],
-      submitLabel: t('common.save'),
-      submit: (v) => call('PATCH', `/api/v1/organizations/${o.id}`, { ...v, active: v.active === 'true' }),
-      done: () => ctx.rerender(),
+    out.push(section(t('common.edit'), editForm(ctx, {
+      url: `/api/v1/organizations/${o.id}`,
+      etag: r.headers.get('etag'),
+      fields: [...orgFields(o), activeField(o.active)],
+      body: (v) => orNull(withActive(v), 'registration_number'),
     })));
   }
   out.push(await historySection(ctx, 'organizations', o.id));
@@ -63,11 +66,13 @@ export async function orgPage(ctx) {
 }
 
 export async function usersList(ctx) {
+  const orgs = await all('/api/v1/organizations');
   return listScreen(ctx, {
     title: t('nav.users'),
     api: '/api/v1/users',
     actions: ctx.can(['admin']) ? [h('a', { class: 'button button-primary', href: '#/users/new' }, t('user.new'))] : [],
-    filters: [{ name: 'role', label: t('user.role'), type: 'select', placeholder: t('list.any'), options: ROLES.map((r) => ({ value: r, label: label('role', r) })) }],
+    filters: [{ name: 'role', label: t('user.role'), type: 'select', placeholder: t('list.any'), options: ROLES.map((r) => ({ value: r, label: label('role', r) })) },
+      { name: 'organization_id', label: t('whoami.org'), type: 'select', placeholder: t('list.any'), options: options(orgs) }, activeFilter()],
     columns: [
       { label: t('whoami.name'), value: (u) => link(`#/users/${u.id}`, u.name) },
       { label: t('whoami.email'), value: (u) => u.email },
@@ -81,20 +86,37 @@ export async function usersList(ctx) {
 const roleBoxes = (current = []) => checkBoxes('roles', t('whoami.roles'), ROLES.map((r) => ({ key: r, label: label('role', r), checked: current.includes(r) })));
 const withRoles = (v) => withChecked(v, 'roles');
 
+// A user's fields; editing, the password is a new one, or kept when empty.
+const userFields = (orgs, u = {}, editing = false) => [
+  { name: 'name', label: t('whoami.name'), required: true, value: u.name },
+  { name: 'email', label: t('whoami.email'), type: 'email', required: true, value: u.email },
+  { name: 'organization_id', label: t('whoami.org'), type: 'select', required: true, options: options(orgs), value: u.organization_id },
+  { name: 'password', label: t(editing ? 'user.newPassword' : 'user.password'), type: 'password', required: !editing,
+    help: t(editing ? 'user.newPasswordHelp' : 'user.passwordHelp'), autocomplete: 'new-password' },
+  roleBoxes(u.roles),
+];
+
 export async function userNew(ctx) {
   const orgs = await all('/api/v1/organizations');
   return [pageTitle(t('user.new')), actionForm({
-    fields: [
-      { name: 'name', label: t('whoami.name'), required: true },
-      { name: 'email', label: t('whoami.email'), type: 'email', required: true },
-      { name: 'organization_id', label: t('whoami.org'), type: 'select', required: true, options: options(orgs) },
-      { name: 'password', label: t('user.password'), type: 'password', required: true, help: t('user.passwordHelp'), autocomplete: 'new-password' },
-      roleBoxes(),
-    ],
+    fields: userFields(orgs),
     submitLabel: t('common.create'),
     submit: (v) => post('/api/v1/users', { ...withRoles(v), organization_id: Number(v.organization_id) }),
     done: (u) => ctx.navigate(`/users/${u.id}`),
   })];
+}
+
+// An administrator removes a user's second factor (a lost phone): the
+// user signs in with the password alone, and enrols again where the role
+// requires it. The trail records who did it.
+function sfResetForm(u) {
+  const done = h('div', { id: 'sf-reset-done', role: 'status' });
+  return h('details', { class: 'danger-zone' }, h('summary', {}, t('user.sfReset')), actionForm({
+    fields: [],
+    submitLabel: t('user.sfResetConfirm', { name: u.name }),
+    submit: () => post(`/api/v1/users/${u.id}/second-factor/reset`),
+    done: (s) => { done.textContent = t('user.sfResetDone', { name: u.name, state: label('tf.totp', s.totp) }); },
+  }), done);
 }
 
 export async function userPage(ctx) {
@@ -106,24 +128,50 @@ export async function userPage(ctx) {
     [t('whoami.roles'), (u.roles ?? []).map((x) => label('role', x)).join(', ')], [t('common.active'), badge('bool', String(u.active))],
   ]))];
   if (ctx.can(['admin'])) {
-    out.push(section(t('user.rolesTitle'), actionForm({
-      fields: [roleBoxes(u.roles), { name: 'active', label: t('common.active'), type: 'select', options: [{ value: 'true', label: label('bool', 'true') }, { value: 'false', label: label('bool', 'false') }], value: String(u.active) }],
-      submitLabel: t('common.save'),
-      submit: (v) => { const b = withRoles(v); b.active = b.active === 'true'; return call('PATCH', `/api/v1/users/${u.id}`, b); },
-      done: () => ctx.rerender(),
-    })));
+    const orgs = await all('/api/v1/organizations');
+    out.push(section(t('user.editTitle'), editForm(ctx, {
+      url: `/api/v1/users/${u.id}`,
+      etag: r.headers.get('etag'),
+      fields: [...userFields(orgs, u, true), activeField(u.active)],
+      body: (v) => withActive(withRoles(v)),
+    })), section(t('user.sfTitle'), h('p', { class: 'help' }, t('user.sfHelp')), sfResetForm(u)));
   }
   out.push(await historySection(ctx, 'users', u.id));
   return out;
+}
+
+const modelFields = (m) => [
+  { name: 'manufacturer', label: t('model.manufacturer'), required: true, value: m.manufacturer },
+  { name: 'model', label: t('po.model'), required: true, value: m.model },
+  { name: 'memory_gb', label: t('model.memory'), type: 'number', min: 1, required: true, value: m.memory_gb },
+  { name: 'form_factor', label: t('model.form'), required: true, value: m.form_factor },
+  { name: 'tdp_watts', label: t('model.tdp'), type: 'number', min: 1, required: true, value: m.tdp_watts },
+  { name: 'depreciation_months', label: t('model.depreciation'), type: 'number', min: 1, value: m.depreciation_months },
+];
+
+// A model of the catalogue as it was read; inactive, it is offered for no
+// new order, and the assets of the old ones keep it.
+export async function modelPage(ctx) {
+  const r = await get(`/api/v1/gpu-models/${ctx.params.id}`);
+  if (r.status !== 200) return ctx.failed(r);
+  const m = r.data;
+  return [pageTitle(`${m.manufacturer} ${m.model}`), section(t('common.edit'), h('p', { class: 'help' }, t('model.activeHelp')), editForm(ctx, {
+    url: `/api/v1/gpu-models/${m.id}`,
+    etag: r.headers.get('etag'),
+    fields: [...modelFields(m), activeField(m.active)],
+    body: withActive,
+    done: () => ctx.navigate('/gpu-models'),
+  })), await historySection(ctx, 'gpu_models', m.id)];
 }
 
 export function modelsList(ctx) {
   const list = listScreen(ctx, {
     title: t('nav.models'),
     api: '/api/v1/gpu-models',
+    filters: [activeFilter()],
     columns: [
       { label: t('model.manufacturer'), value: (m) => m.manufacturer },
-      { label: t('po.model'), value: (m) => m.model },
+      { label: t('po.model'), value: (m) => (ctx.can(['admin']) ? link(`#/gpu-models/${m.id}`, m.model) : m.model) },
       { label: t('model.memory'), num: true, value: (m) => `${m.memory_gb} GB` },
       { label: t('model.form'), value: (m) => m.form_factor },
       { label: t('model.tdp'), num: true, value: (m) => `${m.tdp_watts} W` },
@@ -132,13 +180,7 @@ export function modelsList(ctx) {
   });
   if (!ctx.can(['admin'])) return list;
   return list.then((nodes) => [...nodes, section(t('model.new'), actionForm({
-    fields: [
-      { name: 'manufacturer', label: t('model.manufacturer'), required: true, value: 'NVIDIA' },
-      { name: 'model', label: t('po.model'), required: true },
-      { name: 'memory_gb', label: t('model.memory'), type: 'number', min: 1, required: true },
-      { name: 'form_factor', label: t('model.form'), required: true, value: 'SXM' },
-      { name: 'tdp_watts', label: t('model.tdp'), type: 'number', min: 1, required: true },
-    ],
+    fields: modelFields({ manufacturer: 'NVIDIA', form_factor: 'SXM' }),
     submitLabel: t('common.create'),
     submit: (v) => post('/api/v1/gpu-models', v),
     done: () => ctx.rerender(),

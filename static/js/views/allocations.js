@@ -1,20 +1,18 @@
 // allocations.js -- GPUs given to a tenant at a site: the list, a new one
 // by count of a model or by serials, and its page (its GPUs, move, end).
-import { h } from '../dom.js';
+import { h, replace } from '../dom.js';
 import { t, label } from '../i18n.js';
 import { get, post } from '../api.js';
 import { date, dateTime, number } from '../format.js';
 import { all, listScreen } from '../list.js';
-import { actionForm, badge, facts, field, link, options, pageTitle, section, table } from '../ui.js';
+import { actionForm, badge, checkBoxes, facts, field, link, options, pageTitle, section, table, withChecked } from '../ui.js';
 import { historySection } from './history.js';
-import { findSerial } from './assets.js';
-
-const TENANT_KINDS = ['institute', 'university', 'company', 'ministry'];
+import { findSerial, TENANT_KINDS } from './assets.js';
 
 const gpuSummary = (a) => (a.gpus ?? []).map((g) => `${g.gpu_model} × ${number(g.count)}`).join(', ');
 
 export async function allocationsList(ctx) {
-  const sites = await all('/api/v1/sites', 2);
+  const [sites, orgs] = await Promise.all([all('/api/v1/sites', 2), all('/api/v1/organizations')]);
   return listScreen(ctx, {
     title: t('nav.allocations'),
     api: '/api/v1/allocations',
@@ -22,6 +20,7 @@ export async function allocationsList(ctx) {
     filters: [
       { name: 'status', label: t('alloc.status'), type: 'select', placeholder: t('list.any'), options: ['active', 'ended'].map((s) => ({ value: s, label: label('alloc.status', s) })) },
       { name: 'site_id', label: t('site.name'), type: 'select', placeholder: t('list.any'), options: options(sites) },
+      { name: 'tenant_id', label: t('alloc.tenant'), type: 'select', placeholder: t('list.any'), options: options(orgs.filter((o) => TENANT_KINDS.includes(o.kind))) },
     ],
     columns: allocationColumns(),
   });
@@ -47,6 +46,23 @@ async function serialsToIds(text) {
   const found = await Promise.all(serials.map(findSerial));
   const missing = serials.filter((s, i) => !found[i]);
   return { ids: found.filter(Boolean).map((a) => a.id), missing };
+}
+
+// A rack select that follows the site select beside it: the chosen site's
+// racks, or none (the site as a whole).
+function rackField(siteBox, value) {
+  const box = field({ name: 'rack_id', label: t('site.rack'), type: 'select', help: t('alloc.rackHelp') });
+  const select = box.querySelector('select');
+  select.dataset.num = '1';
+  const site = siteBox.querySelector('select');
+  const load = async () => {
+    const racks = site.value ? await all(`/api/v1/sites/${site.value}/racks`, 5) : [];
+    replace(select, h('option', { value: '' }, t('alloc.wholeSite')),
+      racks.map((r) => h('option', { value: r.id, selected: String(r.id) === String(value ?? '') || null }, r.name)));
+  };
+  site.addEventListener('change', load);
+  load();
+  return box;
 }
 
 async function allocate(v) {
@@ -75,10 +91,11 @@ export async function allocationNew(ctx) {
     for (const f of byCount) { f.hidden = serial; f.querySelector('select, input').disabled = serial; }
   };
   mode.querySelector('select').addEventListener('change', sync);
+  const site = field({ name: 'site_id', label: t('site.name'), type: 'select', required: true, options: options(sites) });
   const form = actionForm({
     fields: [
       { name: 'tenant_id', label: t('alloc.tenant'), type: 'select', required: true, options: options(tenants) },
-      { name: 'site_id', label: t('site.name'), type: 'select', required: true, options: options(sites) },
+      site, rackField(site),
       { name: 'purpose', label: t('alloc.purpose'), required: true, wide: true },
       { name: 'starts_on', label: t('alloc.starts'), type: 'date', required: true },
       { name: 'ends_on', label: t('alloc.ends'), type: 'date' },
@@ -94,10 +111,23 @@ export async function allocationNew(ctx) {
 
 async function moveForm(ctx, a) {
   const sites = await all('/api/v1/sites?active=true', 2);
+  const site = field({ name: 'site_id', label: t('alloc.toSite'), type: 'select', required: true, options: options(sites), value: a.site_id });
   return actionForm({
-    fields: [{ name: 'site_id', label: t('alloc.toSite'), type: 'select', required: true, options: options(sites), value: a.site_id }],
+    fields: [site, rackField(site, a.rack_id)],
     submitLabel: t('alloc.move'),
     submit: (v) => post(`/api/v1/allocations/${a.id}/move`, v),
+    done: () => ctx.rerender(),
+  });
+}
+
+// Some of its GPUs back to stock; the allocation stays until it is ended.
+function returnForm(ctx, a) {
+  const held = (a.assets ?? []).filter((x) => !x.removed_at);
+  if (held.length === 0) return h('p', { class: 'help' }, t('alloc.noneHeld'));
+  return actionForm({
+    fields: [checkBoxes('asset_ids', t('alloc.returnWhich'), held.map((x) => ({ key: String(x.id), label: x.serial })))],
+    submitLabel: t('alloc.returnConfirm'),
+    submit: (v) => post(`/api/v1/allocations/${a.id}/return`, { asset_ids: withChecked(v, 'asset_ids').asset_ids.map(Number) }),
     done: () => ctx.rerender(),
   });
 }
@@ -136,7 +166,8 @@ export async function allocationPage(ctx) {
     rows: a.assets ?? [],
   })));
   if (ctx.can(['admin', 'officer']) && a.status === 'active') {
-    out.push(section(t('alloc.move'), await moveForm(ctx, a)), section(t('alloc.end'), endForm(ctx, a)));
+    out.push(section(t('alloc.move'), await moveForm(ctx, a)), section(t('alloc.return'), h('p', { class: 'help' }, t('alloc.returnHelp')), returnForm(ctx, a)),
+      section(t('alloc.end'), endForm(ctx, a)));
   }
   if (ctx.can(['admin', 'officer', 'auditor'])) out.push(await historySection(ctx, 'allocations', a.id));
   return out;

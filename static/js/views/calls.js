@@ -5,7 +5,7 @@
 // receipts slot in here as further sections of the call's page.
 import { h } from '../dom.js';
 import { t, label, lang } from '../i18n.js';
-import { get, post, call, query } from '../api.js';
+import { get, post, call, query, serverNow } from '../api.js';
 import { dateTime, timeLeft } from '../format.js';
 import { listScreen } from '../list.js';
 import { actionForm, alertBox, badge, downloadButton, facts, link, pageTitle, section, table } from '../ui.js';
@@ -32,7 +32,7 @@ export function callsList(ctx) {
 }
 
 function left(when) {
-  const l = timeLeft(when);
+  const l = timeLeft(when, serverNow());
   if (!l) return h('span', { class: 'passed' }, t('call.passed'));
   return h('span', { class: l.days < 3 ? 'soon' : 'left' }, t('call.left', l));
 }

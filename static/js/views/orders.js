@@ -6,7 +6,7 @@ import { t, label } from '../i18n.js';
 import { get, post, query } from '../api.js';
 import { date, dateTime, money, number } from '../format.js';
 import { all, listScreen } from '../list.js';
-import { actionButton, actionForm, alertBox, badge, facts, field, link, noticeBox, options, pageTitle, section, table } from '../ui.js';
+import { actionButton, actionForm, alertBox, badge, editForm, facts, field, link, noticeBox, options, orNull, pageTitle, section, table } from '../ui.js';
 import { historySection } from './history.js';
 import { announceForm } from './deliveries.js';
 
@@ -15,8 +15,11 @@ const WRITERS = ['admin', 'officer'];
 
 const statusOptions = (prefix, list) => list.map((s) => ({ value: s, label: label(prefix, s) }));
 
+const STAFF = ['admin', 'officer', 'auditor'];
+
 export async function ordersList(ctx) {
-  const programs = ctx.can(['admin', 'officer', 'auditor']) ? await all('/api/v1/programs') : [];
+  const staff = ctx.can(STAFF);
+  const [programs, vendors] = staff ? await Promise.all([all('/api/v1/programs'), all('/api/v1/organizations?kind=vendor')]) : [[], []];
   return listScreen(ctx, {
     title: t('nav.orders'),
     api: '/api/v1/purchase-orders',
@@ -24,9 +27,11 @@ export async function ordersList(ctx) {
     filters: [
       { name: 'status', label: t('po.status'), type: 'select', placeholder: t('list.any'), options: statusOptions('po.status', STATUSES) },
       programs.length ? { name: 'program_id', label: t('po.program'), type: 'select', placeholder: t('list.any'), options: options(programs) } : null,
+      vendors.length ? { name: 'vendor_id', label: t('po.vendor'), type: 'select', placeholder: t('list.any'), options: options(vendors) } : null,
     ].filter(Boolean),
     columns: [
       { label: t('po.reference'), value: (o) => link(`#/orders/${o.id}`, o.reference) },
+      { label: t('po.program'), value: (o) => (staff ? link(`#/programs/${o.program_id}`, o.program.name) : o.program.name) },
       { label: t('po.vendor'), value: (o) => o.vendor?.name ?? `#${o.vendor_id}` },
       { label: t('po.status'), value: (o) => badge('po.status', o.status) },
       { label: t('po.total'), num: true, value: (o) => money(o.total_amount, o.currency) },
@@ -36,13 +41,23 @@ export async function ordersList(ctx) {
   });
 }
 
-function lineRow(i, models) {
+function lineRow(i, models, l = {}) {
   return h('fieldset', { class: 'line' }, h('legend', {}, t('po.lineN', { n: i + 1 })),
-    field({ name: `lines[${i}].gpu_model_id`, label: t('po.model'), type: 'select', required: true, options: options(models, (m) => `${m.manufacturer} ${m.model} · ${m.memory_gb} GB`) }),
-    field({ name: `lines[${i}].quantity`, label: t('po.quantity'), type: 'number', min: 1, required: true }),
-    field({ name: `lines[${i}].unit_price`, label: t('po.unitPrice'), type: 'number', min: 0, required: true, help: t('po.unitPriceHelp') }),
-    field({ name: `lines[${i}].warranty_months`, label: t('po.warranty'), type: 'number', min: 0, value: 36 }));
+    field({ name: `lines[${i}].gpu_model_id`, label: t('po.model'), type: 'select', required: true, value: l.gpu_model_id, options: options(models, (m) => `${m.manufacturer} ${m.model} · ${m.memory_gb} GB`) }),
+    field({ name: `lines[${i}].quantity`, label: t('po.quantity'), type: 'number', min: 1, required: true, value: l.quantity }),
+    field({ name: `lines[${i}].unit_price`, label: t('po.unitPrice'), type: 'number', min: 0, required: true, help: t('po.unitPriceHelp'), value: l.unit_price }),
+    field({ name: `lines[${i}].warranty_months`, label: t('po.warranty'), type: 'number', min: 0, value: l.warranty_months ?? 36 }));
 }
+
+// The lines of an order as rows of fields, with a button for one more.
+function linesEditor(models, lines = [{}]) {
+  const rows = h('div', { class: 'lines' }, lines.map((l, i) => lineRow(i, models, l)));
+  const add = h('button', { type: 'button', class: 'button button-secondary' }, t('po.addLine'));
+  add.addEventListener('click', () => rows.append(lineRow(rows.children.length, models)));
+  return [rows, h('div', { class: 'actions' }, add)];
+}
+
+const CURRENCIES = [{ value: 'KRW', label: 'KRW (₩)' }, { value: 'USD', label: 'USD ($)' }];
 
 // "lines[0].quantity" style names back into {lines: [{quantity}]}.
 function nest(values) {
@@ -63,17 +78,14 @@ export { nest };
 export async function orderNew(ctx) {
   const [programs, vendors, models] = await Promise.all([all('/api/v1/programs'),
     all('/api/v1/organizations?kind=vendor&active=true'), all('/api/v1/gpu-models?active=true')]);
-  const lines = h('div', { class: 'lines' }, lineRow(0, models));
-  const add = h('button', { type: 'button', class: 'button button-secondary' }, t('po.addLine'));
-  add.addEventListener('click', () => lines.append(lineRow(lines.children.length, models)));
   const form = actionForm({
     fields: [
       { name: 'program_id', label: t('po.program'), type: 'select', required: true, options: options(programs) },
       { name: 'vendor_id', label: t('po.vendor'), type: 'select', required: true, options: options(vendors) },
-      { name: 'currency', label: t('po.currency'), type: 'select', required: true, options: [{ value: 'KRW', label: 'KRW (₩)' }, { value: 'USD', label: 'USD ($)' }] },
+      { name: 'currency', label: t('po.currency'), type: 'select', required: true, options: CURRENCIES },
       { name: 'notes', label: t('po.notes'), type: 'textarea', wide: true },
     ],
-    extra: [lines, h('div', { class: 'actions' }, add)],
+    extra: linesEditor(models),
     submitLabel: t('po.saveDraft'),
     submit: (v) => post('/api/v1/purchase-orders', nest(v)),
     done: (po) => ctx.navigate(`/orders/${po.id}`),
@@ -81,11 +93,34 @@ export async function orderNew(ctx) {
   return [pageTitle(t('po.new')), h('p', { class: 'panel-intro' }, t('po.newIntro')), form];
 }
 
-function orderFacts(po, program) {
+// A draft changed as it was read: vendor, currency, notes and its lines
+// (which replace the old ones). Another status is not a draft any more.
+export async function orderEdit(ctx) {
+  const r = await get(`/api/v1/purchase-orders/${ctx.params.id}`);
+  if (r.status !== 200) return ctx.failed(r);
+  const po = r.data;
+  const head = pageTitle(t('po.editN', { ref: po.reference }));
+  if (po.status !== 'draft') return [head, h('p', { class: 'notice warn', id: 'plain-message' }, t('po.notDraft', { status: label('po.status', po.status) }))];
+  const [vendors, models] = await Promise.all([all('/api/v1/organizations?kind=vendor&active=true'), all('/api/v1/gpu-models')]);
+  return [head, h('p', { class: 'panel-intro' }, t('po.editIntro')), editForm(ctx, {
+    url: `/api/v1/purchase-orders/${po.id}`,
+    etag: r.headers.get('etag'),
+    fields: [
+      { name: 'vendor_id', label: t('po.vendor'), type: 'select', required: true, options: options(vendors), value: po.vendor_id },
+      { name: 'currency', label: t('po.currency'), type: 'select', required: true, options: CURRENCIES, value: po.currency },
+      { name: 'notes', label: t('po.notes'), type: 'textarea', wide: true, value: po.notes },
+    ],
+    extra: linesEditor(models, po.lines),
+    body: (v) => orNull(nest(v), 'notes'),
+    done: () => ctx.navigate(`/orders/${po.id}`),
+  })];
+}
+
+function orderFacts(ctx, po) {
   return facts([
     [t('po.status'), badge('po.status', po.status)],
     [t('po.vendor'), po.vendor?.name ?? `#${po.vendor_id}`],
-    [t('po.program'), program ? link(`#/programs/${po.program_id}`, program.name) : `#${po.program_id}`],
+    [t('po.program'), ctx.can(STAFF) ? link(`#/programs/${po.program_id}`, po.program.name) : po.program.name],
     [t('po.total'), money(po.total_amount, po.currency)],
     po.currency === 'USD' ? [t('po.rate'), po.exchange_rate ?? t('po.rateAtApproval')] : null,
     [t('po.totalKrw'), money(po.total_krw)],
@@ -137,7 +172,10 @@ function actionsFor(ctx, po, reload) {
   const region = alertBox();
   const simple = (action, key) => actionButton(t(key), () => post(`/api/v1/purchase-orders/${po.id}/${action}`), region, reload, { kind: 'primary' });
   const out = [region];
-  if (po.status === 'draft') out.push(h('div', { class: 'actions' }, simple('submit', 'po.submit')));
+  if (po.status === 'draft') {
+    out.push(h('div', { class: 'actions' }, simple('submit', 'po.submit'),
+      h('a', { class: 'button button-secondary', href: `#/orders/${po.id}/edit` }, t('po.edit'))));
+  }
   if (po.status === 'submitted') out.push(...approveForm(ctx, po, reload));
   if (po.status === 'approved') out.push(h('div', { class: 'actions' }, simple('order', 'po.order')));
   if (po.status === 'delivered') out.push(h('div', { class: 'actions' }, simple('close', 'po.close')));
@@ -146,7 +184,7 @@ function actionsFor(ctx, po, reload) {
 }
 
 async function paymentsSection(ctx, po, reload) {
-  if (!ctx.can(['admin', 'officer', 'auditor'])) return null;
+  if (!ctx.can(STAFF)) return null;
   const r = await get(`/api/v1/purchase-orders/${po.id}/payments`);
   const items = r.status === 200 ? r.data.items : [];
   const body = [table({
@@ -197,12 +235,11 @@ export async function orderPage(ctx) {
   const r = await get(`/api/v1/purchase-orders/${ctx.params.id}`);
   if (r.status !== 200) return ctx.failed(r);
   const po = r.data;
-  const pr = ctx.can(['admin', 'officer', 'auditor']) ? await get(`/api/v1/programs/${po.program_id}`) : null;
   const done = noticeBox();
   const reload = () => ctx.rerender();
   return [
     pageTitle(t('po.titleN', { ref: po.reference })), done,
-    section(t('po.summary'), orderFacts(po, pr?.status === 200 ? pr.data : null)),
+    section(t('po.summary'), orderFacts(ctx, po)),
     section(t('po.lines'), linesTable(po)),
     ...actionsFor(ctx, po, reload),
     await deliveriesSection(ctx, po),

@@ -5,7 +5,7 @@ import { t } from '../i18n.js';
 import { get, post } from '../api.js';
 import { date, money, number } from '../format.js';
 import { listScreen } from '../list.js';
-import { actionForm, facts, field, link, pageTitle, section, table } from '../ui.js';
+import { actionForm, editForm, facts, field, link, orNull, pageTitle, section, table } from '../ui.js';
 import { historySection } from './history.js';
 import { nest } from './orders.js';
 
@@ -23,27 +23,51 @@ export function programsList(ctx) {
   });
 }
 
-function milestoneRow(i) {
+function milestoneRow(i, m = {}) {
   return h('fieldset', { class: 'line' }, h('legend', {}, t('prog.milestoneN', { n: i + 1 })),
-    field({ name: `milestones[${i}].label`, label: t('prog.milestoneLabel'), required: true }),
-    field({ name: `milestones[${i}].due_on`, label: t('prog.due'), type: 'date', required: true }),
-    field({ name: `milestones[${i}].gpu_target`, label: t('prog.target'), type: 'number', min: 1, required: true }));
+    field({ name: `milestones[${i}].label`, label: t('prog.milestoneLabel'), required: true, value: m.label }),
+    field({ name: `milestones[${i}].due_on`, label: t('prog.due'), type: 'date', required: true, value: m.due_on }),
+    field({ name: `milestones[${i}].gpu_target`, label: t('prog.target'), type: 'number', min: 1, required: true, value: m.gpu_target }));
 }
 
+// The milestones as rows of fields, with a button for one more.
+function milestonesEditor(list) {
+  const rows = h('div', { class: 'lines' }, list.map((m, i) => milestoneRow(i, m)));
+  const add = h('button', { type: 'button', class: 'button button-secondary' }, t('prog.addMilestone'));
+  add.addEventListener('click', () => rows.append(milestoneRow(rows.children.length)));
+  return [rows, h('div', { class: 'actions' }, add)];
+}
+
+const programFields = (p = {}) => [
+  { name: 'name', label: t('prog.name'), required: true, wide: true, value: p.name },
+  { name: 'budget_krw', label: t('prog.budget'), type: 'number', min: 0, required: true, help: t('prog.budgetHelp'), value: p.budget_krw },
+  { name: 'starts_on', label: t('prog.starts'), type: 'date', required: true, value: p.starts_on },
+  { name: 'ends_on', label: t('prog.ends'), type: 'date', required: true, value: p.ends_on },
+  { name: 'description', label: t('prog.description'), type: 'textarea', wide: true, value: p.description },
+];
+
 export function programNew(ctx) {
-  const rows = h('div', { class: 'lines' }, milestoneRow(0), milestoneRow(1));
   return [pageTitle(t('prog.new')), actionForm({
-    fields: [
-      { name: 'name', label: t('prog.name'), required: true, wide: true },
-      { name: 'budget_krw', label: t('prog.budget'), type: 'number', min: 0, required: true, help: t('prog.budgetHelp') },
-      { name: 'starts_on', label: t('prog.starts'), type: 'date', required: true },
-      { name: 'ends_on', label: t('prog.ends'), type: 'date', required: true },
-      { name: 'description', label: t('prog.description'), type: 'textarea', wide: true },
-    ],
-    extra: [rows],
+    fields: programFields(),
+    extra: milestonesEditor([{}, {}]),
     submitLabel: t('common.create'),
     submit: (v) => post('/api/v1/programs', nest(v)),
     done: (p) => ctx.navigate(`/programs/${p.id}`),
+  })];
+}
+
+// The programme as it was read; its milestones, as shown, replace the old.
+export async function programEdit(ctx) {
+  const r = await get(`/api/v1/programs/${ctx.params.id}`);
+  if (r.status !== 200) return ctx.failed(r);
+  const p = r.data;
+  return [pageTitle(t('prog.editN', { name: p.name })), editForm(ctx, {
+    url: `/api/v1/programs/${p.id}`,
+    etag: r.headers.get('etag'),
+    fields: programFields(p),
+    extra: milestonesEditor(p.milestones?.length ? p.milestones : [{}]),
+    body: (v) => orNull(nest(v), 'description'),
+    done: () => ctx.navigate(`/programs/${p.id}`),
   })];
 }
 
@@ -52,7 +76,8 @@ export async function programPage(ctx) {
   if (r.status !== 200) return ctx.failed(r);
   const p = r.data;
   const g = pr.status === 200 ? pr.data : null;
-  const out = [pageTitle(p.name, h('a', { class: 'button button-secondary', href: `#/dashboard?program=${p.id}` }, t('nav.dashboard'))),
+  const edit = ctx.can(['admin', 'officer']) ? h('a', { class: 'button button-secondary', href: `#/programs/${p.id}/edit` }, t('common.edit')) : null;
+  const out = [pageTitle(p.name, h('a', { class: 'button button-secondary', href: `#/dashboard?program=${p.id}` }, t('nav.dashboard')), edit),
     section(t('prog.summary'), facts([
       [t('prog.budget'), money(p.budget_krw)],
       g ? [t('progress.committed'), money(g.committed_krw)] : null,

@@ -5,17 +5,19 @@ import { t, label } from '../i18n.js';
 import { get, post, query } from '../api.js';
 import { number, percent } from '../format.js';
 import { all, listScreen } from '../list.js';
-import { actionForm, badge, facts, link, options, pageTitle, section, table } from '../ui.js';
+import { actionForm, activeOptions, badge, editForm, facts, link, options, pageTitle, section, table } from '../ui.js';
 import { historySection } from './history.js';
 
 const COOLING = ['air', 'liquid', 'immersion', 'hybrid'];
+const WRITERS = ['admin', 'officer'];
 
 export function sitesList(ctx) {
   return listScreen(ctx, {
     title: t('nav.sites'),
     api: '/api/v1/sites',
-    actions: ctx.can(['admin', 'officer']) ? [h('a', { class: 'button button-primary', href: '#/sites/new' }, t('site.new'))] : [],
-    filters: [{ name: 'q', label: t('site.search') }, { name: 'region', label: t('site.region') }],
+    actions: ctx.can(WRITERS) ? [h('a', { class: 'button button-primary', href: '#/sites/new' }, t('site.new'))] : [],
+    filters: [{ name: 'q', label: t('site.search') }, { name: 'region', label: t('site.region') },
+      { name: 'active', label: t('common.active'), type: 'select', placeholder: t('list.any'), options: activeOptions() }],
     columns: [
       { label: t('site.name'), value: (s) => link(`#/sites/${s.id}`, s.name) },
       { label: t('site.region'), value: (s) => s.region ?? '' },
@@ -28,18 +30,26 @@ export function sitesList(ctx) {
   });
 }
 
+const siteFields = (orgs, s = {}) => [
+  { name: 'name', label: t('site.name'), required: true, value: s.name },
+  { name: 'operator_id', label: t('site.operator'), type: 'select', required: true, options: options(orgs), value: s.operator_id },
+  { name: 'region', label: t('site.region'), required: true, value: s.region },
+  { name: 'address', label: t('site.address'), wide: true, value: s.address },
+  { name: 'power_capacity_kw', label: t('site.power'), type: 'number', min: 0, required: true, value: s.power_capacity_kw },
+  { name: 'gpu_slot_capacity', label: t('site.slotsCapacity'), type: 'number', min: 0, required: true, value: s.gpu_slot_capacity },
+  { name: 'cooling_type', label: t('site.cooling'), type: 'select', required: true, options: COOLING.map((c) => ({ value: c, label: label('cooling', c) })), value: s.cooling_type },
+];
+
+const rackFields = (r = {}) => [
+  { name: 'name', label: t('site.rack'), required: true, value: r.name },
+  { name: 'slot_capacity', label: t('site.slotsCapacity'), type: 'number', min: 0, required: true, value: r.slot_capacity },
+  { name: 'power_capacity_kw', label: t('site.power'), type: 'number', min: 0, required: true, value: r.power_capacity_kw },
+];
+
 export async function siteNew(ctx) {
   const orgs = await all('/api/v1/organizations?active=true');
   return [pageTitle(t('site.new')), actionForm({
-    fields: [
-      { name: 'name', label: t('site.name'), required: true },
-      { name: 'operator_id', label: t('site.operator'), type: 'select', required: true, options: options(orgs) },
-      { name: 'region', label: t('site.region'), required: true },
-      { name: 'address', label: t('site.address'), wide: true },
-      { name: 'power_capacity_kw', label: t('site.power'), type: 'number', min: 0, required: true },
-      { name: 'gpu_slot_capacity', label: t('site.slotsCapacity'), type: 'number', min: 0, required: true },
-      { name: 'cooling_type', label: t('site.cooling'), type: 'select', required: true, options: COOLING.map((c) => ({ value: c, label: label('cooling', c) })) },
-    ],
+    fields: siteFields(orgs),
     submitLabel: t('common.create'),
     submit: (v) => post('/api/v1/sites', v),
     done: (s) => ctx.navigate(`/sites/${s.id}`),
@@ -56,7 +66,35 @@ function usageFacts(u) {
   ]);
 }
 
-function racksTable(site, racks, usage) {
+// The site as it was read; capacities may not go below what it holds.
+export async function siteEdit(ctx) {
+  const [r, orgs] = await Promise.all([get(`/api/v1/sites/${ctx.params.id}`), all('/api/v1/organizations')]);
+  if (r.status !== 200) return ctx.failed(r);
+  const s = r.data;
+  return [pageTitle(t('site.editN', { name: s.name })), h('p', { class: 'panel-intro' }, t('site.editIntro')), editForm(ctx, {
+    url: `/api/v1/sites/${s.id}`,
+    etag: r.headers.get('etag'),
+    fields: [...siteFields(orgs, s), { name: 'active', label: t('common.active'), type: 'select', options: activeOptions(), value: String(s.active) }],
+    body: (v) => ({ ...v, active: v.active === 'true' }),
+    done: () => ctx.navigate(`/sites/${s.id}`),
+  })];
+}
+
+// One rack as it was read.
+export async function rackEdit(ctx) {
+  const { id, rack_id: rackId } = ctx.params;
+  const r = await get(`/api/v1/sites/${id}/racks/${rackId}`);
+  if (r.status !== 200) return ctx.failed(r);
+  const rack = r.data;
+  return [pageTitle(t('site.rackEditN', { name: rack.name })), h('p', { class: 'panel-intro' }, t('site.editIntro')), editForm(ctx, {
+    url: `/api/v1/sites/${id}/racks/${rack.id}`,
+    etag: r.headers.get('etag'),
+    fields: rackFields(rack),
+    done: () => ctx.navigate(`/sites/${id}`),
+  })];
+}
+
+function racksTable(ctx, site, racks, usage) {
   const used = Object.fromEntries((usage?.racks ?? []).map((r) => [r.id, r.usage]));
   return table({
     caption: t('site.racks'),
@@ -65,7 +103,8 @@ function racksTable(site, racks, usage) {
       { label: t('site.slotsCapacity'), num: true, value: (r) => number(r.slot_capacity) },
       { label: t('site.slotsUsed'), num: true, value: (r) => number(used[r.id]?.slots?.used ?? 0) },
       { label: t('site.power'), num: true, value: (r) => number(r.power_capacity_kw) },
-    ],
+      ctx.can(WRITERS) ? { label: t('common.actions'), value: (r) => h('a', { href: `#/sites/${site.id}/racks/${r.id}/edit` }, t('common.edit'), h('span', { class: 'visually-hidden' }, ` ${r.name}`)) } : null,
+    ].filter(Boolean),
     rows: racks,
     empty: t('site.noRacks'),
   });
@@ -77,7 +116,8 @@ export async function sitePage(ctx) {
   if (r.status !== 200) return ctx.failed(r);
   const s = r.data;
   const usage = u.status === 200 ? u.data : null;
-  const out = [pageTitle(s.name), section(t('site.summary'), facts([
+  const edit = ctx.can(WRITERS) ? h('a', { class: 'button button-secondary', href: `#/sites/${s.id}/edit` }, t('common.edit')) : null;
+  const out = [pageTitle(s.name, edit), section(t('site.summary'), facts([
     [t('common.active'), badge('bool', String(s.active))],
     [t('site.operator'), s.operator?.name ?? ''],
     [t('site.region'), s.region ?? ''],
@@ -87,14 +127,10 @@ export async function sitePage(ctx) {
     [t('site.power'), number(s.power_capacity_kw)],
   ]))];
   if (usage) out.push(section(t('site.usage'), usageFacts(usage)));
-  const rackBody = [racksTable(s, racks.status === 200 ? racks.data.items : [], usage)];
-  if (ctx.can(['admin', 'officer'])) {
+  const rackBody = [racksTable(ctx, s, racks.status === 200 ? racks.data.items : [], usage)];
+  if (ctx.can(WRITERS)) {
     rackBody.push(h('h4', {}, t('site.addRack')), actionForm({
-      fields: [
-        { name: 'name', label: t('site.rack'), required: true },
-        { name: 'slot_capacity', label: t('site.slotsCapacity'), type: 'number', min: 0, required: true },
-        { name: 'power_capacity_kw', label: t('site.power'), type: 'number', min: 0, required: true },
-      ],
+      fields: rackFields(),
       submitLabel: t('site.addRack'),
       submit: (v) => post(`/api/v1/sites/${id}/racks`, v),
       done: () => ctx.rerender(),

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer, api, login, sql, cli, psqlSession, until, ADMIN_EMAIL } from '../helpers.mjs';
 import { person } from '../fixtures.mjs';
+import * as browserMerkle from '../../../static/js/merkle.js';
 
 // --- RFC 6962 / RFC 9162, independently -------------------------------------
 const sha256 = (...parts) => createHash('sha256').update(Buffer.concat(parts)).digest();
@@ -226,6 +227,15 @@ test('inclusion proofs from the API verify against the signed root, for every le
       assert.ok(!verifyInclusion(e.leaf_index, cp.tree_size, hash, forged, root));
     }
     assert.ok(!verifyInclusion(e.leaf_index, cp.tree_size, hash, [...proof, root], root));
+    // The browser's own check (static/js/merkle.js) agrees, forged proofs included.
+    const bytes = new Uint8Array(Buffer.from(e.leaf, 'base64'));
+    assert.ok(Buffer.from(await browserMerkle.leafHash(bytes)).equals(hash));
+    assert.ok(await browserMerkle.verifyInclusion(e.leaf_index, cp.tree_size, hash, proof, root), `browser: leaf ${e.leaf_index}`);
+    if (proof.length > 0) {
+      assert.ok(!(await browserMerkle.verifyInclusion(e.leaf_index, cp.tree_size, hash, proof.slice(1), root)));
+      const forged = proof.map((p, i) => (i === 0 ? Buffer.from(p.map((b) => b ^ 1)) : p));
+      assert.ok(!(await browserMerkle.verifyInclusion(e.leaf_index, cp.tree_size, hash, forged, root)));
+    }
     assert.ok(!verifyInclusion(e.leaf_index, cp.tree_size + 1, hash, proof, mth(leaves.map((x) => Buffer.from(x.leaf, 'base64')).concat([Buffer.from('x')]))));
   }
 });

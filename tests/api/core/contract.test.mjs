@@ -42,7 +42,7 @@ test('a body off its schema fails with the schema errors', () => {
 
 test('the vendor view of a purchase order passes; half of one does not', () => {
   const po = {
-    id: 1, reference: 'PO-2026-000001', program_id: 1, vendor_id: 4, vendor: { id: 4, name: 'V' },
+    id: 1, reference: 'PO-2026-000001', program_id: 1, program: { id: 1, name: 'P' }, vendor_id: 4, vendor: { id: 4, name: 'V' },
     currency: 'KRW', exchange_rate: null, status: 'ordered', submitted_at: null, approved_at: null,
     ordered_at: '2026-01-01T00:00:00+00:00', version: 3, total_amount: 10, total_krw: 10, paid_krw: 0,
     lines: [], created_at: '2026-01-01T00:00:00+00:00', updated_at: '2026-01-01T00:00:00+00:00',

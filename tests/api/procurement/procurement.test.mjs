@@ -300,10 +300,15 @@ test('vendors see only the orders sent to their own organisation', async () => {
   const v = as(cast.vendor);
   const seen = await v.get(`/api/v1/purchase-orders/${sent.id}`);
   assert.equal(seen.status, 200);
+  // Whose order it is, by name: a vendor may not read the programme itself.
+  assert.deepEqual(seen.body.program, { id: p.id, name: p.name });
+  assert.equal((await v.get(`/api/v1/programs/${p.id}`)).status, 403);
   for (const internal of ['notes', 'override_reason', 'cancel_reason', 'created_by', 'approved_by'])
     assert.ok(!(internal in seen.body), `a vendor does not see ${internal}`);
   assert.equal(seen.body.lines.length, 1);
   assert.equal((await v.get(`/api/v1/purchase-orders/${draft.id}`)).status, 404, 'a draft is internal');
+  const staffList = await as(cast.officer).get(`/api/v1/purchase-orders?program_id=${p.id}`);
+  assert.deepEqual(staffList.body.items.map((o) => [o.id, o.program.name]), [[draft.id, p.name], [sent.id, p.name]]);
   const list = await v.get('/api/v1/purchase-orders?limit=500');
   assert.ok(list.body.items.every((o) => o.vendor_id === cast.vendor.org.id && o.ordered_at && !('notes' in o)));
   assert.ok(list.body.items.some((o) => o.id === sent.id));
