@@ -108,6 +108,26 @@ api_users_list(struct req *r)
 		api_page_reply(r, rows, f.limit - 1);
 }
 
+/* GET /api/v1/officers -- ministry staff: the active officers, by id,
+ * with their names and emails only, to name an opening committee or the
+ * evaluators of a call (an officer may not list users). */
+void
+api_officers_list(struct req *r)
+{
+	static const char *const known[] = { "limit", "cursor", NULL };
+	json_t *rows = NULL;
+	int64_t after;
+	int limit;
+
+	if (validate_query_known_or_reply(r, known) != 0 ||
+	    validate_page_or_reply(r, &limit, &after) != 0)
+		return;
+	if (db_users_officers(r->db, after, limit + 1, &rows) != 0)
+		api_db_error(r);
+	else
+		api_page_reply(r, rows, limit);
+}
+
 static int
 user_create_tx(struct db *db, void *arg)
 {
