@@ -716,8 +716,6 @@ export default {
   'comm.threshold': 'Members needed to open (k)',
   'comm.thresholdHelp': 'At least 2, at most the number of members',
   'comm.members': 'Members (active officers)',
-  'comm.memberIds': 'Members\' user numbers (comma-separated)',
-  'comm.memberIdsHelp': 'Officers may not list users, so members are named by number; an administrator picks them from a list.',
   'comm.save': 'Save the committee',
   'comm.passphraseSetTitle': 'Set your opening passphrase',
   'comm.passphraseChange': 'Change your opening passphrase',

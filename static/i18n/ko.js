@@ -718,8 +718,6 @@ export default {
   'comm.threshold': '개찰에 필요한 위원 수 (k)',
   'comm.thresholdHelp': '2 이상, 위원 수 이하',
   'comm.members': '위원 (활성 담당관)',
-  'comm.memberIds': '위원의 사용자 번호 (쉼표로 구분)',
-  'comm.memberIdsHelp': '담당관은 사용자 목록을 볼 수 없으므로 번호로 지정합니다. 관리자는 목록에서 고를 수 있습니다.',
   'comm.save': '위원회 저장',
   'comm.passphraseSetTitle': '나의 개찰 암호문 정하기',
   'comm.passphraseChange': '나의 개찰 암호문 바꾸기',

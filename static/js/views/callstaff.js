@@ -108,29 +108,23 @@ function committeeTable(committee) {
   });
 }
 
-// Administrators pick officers from the list; an officer, who may not
-// list users, gives their numbers.
-async function memberField(ctx, committee) {
-  const chosen = committee.members.map((m) => String(m.user.id));
-  const officers = ctx.can(['admin']) ? (await all('/api/v1/users?role=officer')).filter((u) => u.active !== false) : [];
-  if (officers.length === 0) {
-    return { name: 'member_ids', label: t('comm.memberIds'), help: t('comm.memberIdsHelp'), wide: true, value: chosen.join(', ') };
-  }
-  return checkBoxes('members', t('comm.members'), officers.map((u) => ({ key: String(u.id), label: `${u.name} <${u.email}>`, checked: chosen.includes(String(u.id)) })));
+// Boxes named `<name>:<user id>` to tick the active officers by name
+// (the opening committee, the evaluators); the ids in chosen ticked.
+export async function officerBoxes(name, legend, chosen) {
+  const officers = await all('/api/v1/officers');
+  return checkBoxes(name, legend, officers.map((u) => ({ key: String(u.id), label: `${u.name} <${u.email}>`, checked: chosen.includes(u.id) })));
 }
 
-function committeeBody(v) {
-  const { members, member_ids: ids, threshold } = withChecked(v, 'members');
-  const list = ids ? ids.split(/[\s,]+/).filter(Boolean) : members;
-  return { threshold, members: list.map((id) => ({ user_id: Number(id) })) };
-}
+// The user ids ticked in officerBoxes(name), as the API lists people.
+export const ticked = (v, name) => withChecked(v, name)[name].map((id) => ({ user_id: Number(id) }));
 
 async function committeeForm(ctx, c, committee) {
   return h('details', { class: 'subform', open: committee.members.length === 0 || null }, h('summary', {}, t('comm.name')), actionForm({
     fields: [{ name: 'threshold', label: t('comm.threshold'), type: 'number', min: 2, max: 20, required: true, value: committee.threshold ?? 2, help: t('comm.thresholdHelp') },
-      await memberField(ctx, committee)],
+      await officerBoxes('members', t('comm.members'), committee.members.map((m) => m.user.id))],
     submitLabel: t('comm.save'),
-    submit: (v) => call('PUT', `/api/v1/calls/${c.id}/committee`, committeeBody(v)), done: () => ctx.rerender(),
+    submit: (v) => call('PUT', `/api/v1/calls/${c.id}/committee`, { threshold: v.threshold, members: ticked(v, 'members') }),
+    done: () => ctx.rerender(),
   }));
 }
 

@@ -8,9 +8,9 @@ import { h } from '../dom.js';
 import { t, localized } from '../i18n.js';
 import { get, call } from '../api.js';
 import { dateTime, number } from '../format.js';
-import { all } from '../list.js';
-import { actionForm, badge, checkBoxes, checkField, facts, field, link, pageTitle, section, table, withChecked } from '../ui.js';
+import { actionForm, badge, checkField, facts, field, link, pageTitle, section, table } from '../ui.js';
 import { awardSection, resultsSection, scoringSection } from './award.js';
+import { officerBoxes, ticked } from './callstaff.js';
 
 const CRITERIA_OPEN = ['draft', 'published', 'loi_open', 'loi_closed', 'proposals_open'];
 const EVALUATORS_CLOSED = ['evaluated', 'awarded', 'cancelled'];
@@ -108,15 +108,12 @@ function evaluatorsTable(list) {
 }
 
 async function evaluatorsForm(ctx, c, list) {
-  const chosen = list.map((e) => String(e.user.id));
-  const officers = await all('/api/v1/officers');
   const form = actionForm({
-    fields: [checkBoxes('evaluators', t('eval.evaluators'), officers.map((u) => ({ key: String(u.id), label: `${u.name} <${u.email}>`, checked: chosen.includes(String(u.id)) })))],
+    fields: [await officerBoxes('evaluators', t('eval.evaluators'), list.map((e) => e.user.id))],
     submitLabel: t('eval.saveEvaluators'),
     submit: (v) => {
-      const ids = withChecked(v, 'evaluators').evaluators;
-      if (ids.length === 0) return { msg: { key: 'eval.chooseEvaluators' } };
-      return call('PUT', `/api/v1/calls/${c.id}/evaluators`, { evaluators: ids.map((id) => ({ user_id: Number(id) })) });
+      const evaluators = ticked(v, 'evaluators');
+      return evaluators.length ? call('PUT', `/api/v1/calls/${c.id}/evaluators`, { evaluators }) : { msg: { key: 'eval.chooseEvaluators' } };
     },
     done: () => ctx.rerender(),
   });
