@@ -46,8 +46,13 @@ export async function readKey(text) {
   return { label: line('label') ?? '', keyId: await sha256(pair.publicKey), publicKey, secretKey };
 }
 
-// The Proposal-Signature (base64) of a sealed blob whose SHA-256 is hex.
+// The Proposal-Signature (base64) of a sealed blob whose SHA-256 is hex;
+// the secret key is wiped once it has signed.
 export async function signHash(hex, secretKey) {
   const s = await sodium();
-  return toBase64(s.crypto_sign_detached(unhex(hex), secretKey));
+  try {
+    return toBase64(s.crypto_sign_detached(unhex(hex), secretKey));
+  } finally {
+    s.memzero(secretKey);
+  }
 }
