@@ -114,18 +114,7 @@ api_users_list(struct req *r)
 void
 api_officers_list(struct req *r)
 {
-	static const char *const known[] = { "limit", "cursor", NULL };
-	json_t *rows = NULL;
-	int64_t after;
-	int limit;
-
-	if (validate_query_known_or_reply(r, known) != 0 ||
-	    validate_page_or_reply(r, &limit, &after) != 0)
-		return;
-	if (db_users_officers(r->db, after, limit + 1, &rows) != 0)
-		api_db_error(r);
-	else
-		api_page_reply(r, rows, limit);
+	api_plain_list(r, db_users_officers);
 }
 
 static int

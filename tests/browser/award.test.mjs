@@ -185,6 +185,8 @@ test('the creator is told another officer must award; a second officer awards; e
   await signIn(page, srv.base, alpha.email, 'correct horse battery');
   await go(page, srv.base, `/calls/${s.call.id}`);
   assert.match(await text(page, '#outcome'), /100점 중 85\.00점, 2개 중 1위/);
+  // The company read the criteria it was scored by on the same page.
+  assert.ok((await page.locator('#view table tbody tr').allInnerTexts()).some((r) => /기술 역량\t60%\t100/.test(r)));
   await signOut(page);
   await signIn(page, srv.base, beta.email, 'correct horse battery');
   await go(page, srv.base, `/calls/${s.call.id}`);
