@@ -51,6 +51,7 @@ const struct route app_routes[] = {
 	{ "GET", "/api/v1/users/:id", api_users_get, 0, 0 },
 	{ "PATCH", "/api/v1/users/:id", api_users_patch, ROLE_ADMIN, 0, &api_users_patch_body },
 	{ "POST", "/api/v1/users/:id/second-factor/reset", api_sf_reset, ROLE_ADMIN, 0 },
+	{ "GET", "/api/v1/officers", api_officers_list, STAFF, 0 },
 	{ "GET", "/api/v1/audit-events", api_audit_list, READERS, 0 },
 	{ "GET", "/api/v1/audit/events", api_audit_list, READERS, 0 },
 	{ "GET", "/api/v1/audit/checkpoints", api_audit_checkpoints, 0, 0 },

@@ -15,6 +15,7 @@ void api_organizations_create(struct req *r);
 void api_organizations_get(struct req *r);
 void api_organizations_patch(struct req *r);
 void api_users_list(struct req *r);
+void api_officers_list(struct req *r);
 void api_users_create(struct req *r);
 void api_users_get(struct req *r);
 void api_users_patch(struct req *r);

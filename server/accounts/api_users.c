@@ -108,6 +108,15 @@ api_users_list(struct req *r)
 		api_page_reply(r, rows, f.limit - 1);
 }
 
+/* GET /api/v1/officers -- ministry staff: the active officers, by id,
+ * with their names and emails only, to name an opening committee or the
+ * evaluators of a call (an officer may not list users). */
+void
+api_officers_list(struct req *r)
+{
+	api_plain_list(r, db_users_officers);
+}
+
 static int
 user_create_tx(struct db *db, void *arg)
 {

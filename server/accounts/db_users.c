@@ -24,6 +24,9 @@ const struct db_stmt db_users_stmts[] = {
 	  "   AND ($5::boolean IS NULL OR active = $5::boolean)"
 	  " ORDER BY id LIMIT $2)"
 	  " SELECT " USER_JSON USER_FROM " ORDER BY u.id", 5 },
+	{ "officers_list",
+	  "SELECT json_build_object('id', id, 'name', name, 'email', email)::text FROM users"
+	  " WHERE id > $1 AND active AND 'officer' = ANY (roles) ORDER BY id LIMIT $2", 2 },
 	{ "user_get",
 	  "WITH u AS (SELECT * FROM users WHERE id = $1) SELECT " USER_JSON USER_FROM, 1 },
 	{ "user_create",
@@ -51,6 +54,12 @@ db_users_list(struct db *db, const struct user_filter *f, json_t **rows)
 {
 	return db_json_rows(db, "user_list", DB_PARAMS(DB_INT(f->after), DB_INT(f->limit),
 	    DB_STR(f->organization_id), DB_STR(f->role), DB_STR(f->active)), rows);
+}
+
+int
+db_users_officers(struct db *db, int64_t after, int limit, json_t **rows)
+{
+	return db_json_rows(db, "officers_list", DB_PARAMS(DB_INT(after), DB_INT(limit)), rows);
 }
 
 int

@@ -27,6 +27,8 @@ struct user_fields {
 };
 
 int db_users_list(struct db *db, const struct user_filter *f, json_t **rows);
+/* The active officers after id `after`, at most limit: {id, name, email}. */
+int db_users_officers(struct db *db, int64_t after, int limit, json_t **rows);
 int db_users_get(struct db *db, int64_t id, json_t **user);
 int db_users_create(struct db *db, const struct user_fields *u, json_t **user);
 int db_users_update(struct db *db, int64_t id, const struct user_fields *u, json_t **user);

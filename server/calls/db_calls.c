@@ -6,8 +6,10 @@
 #include <string.h>
 
 /* A call as everyone may see it: what a company needs to decide, and how
- * many letters are in (never whose). $1 is the clock. */
-#define CALL_JSON \
+ * many letters are in (never whose). $1 is the clock; staff, the boolean
+ * parameter that says the caller is ministry staff, who alone see who
+ * created the call (the award's four-eyes rule). */
+#define CALL_JSON(staff) \
 	"json_build_object('id', c.id, 'title_ko', c.title_ko, 'title_en', c.title_en," \
 	" 'description_ko', c.description_ko, 'description_en', c.description_en," \
 	" 'organization', json_build_object('id', o.id, 'name', o.name)," \
@@ -31,6 +33,7 @@
 	" 'evaluated_at', seoul_text(c.evaluated_at)," \
 	" 'awarded_at', seoul_text(c.awarded_at)," \
 	" 'signatures_required', c.signatures_required," \
+	" 'created_by', CASE WHEN " staff "::bool THEN c.created_by END," \
 	" 'version', c.version)::text" \
 	" FROM calls c JOIN organizations o ON o.id = c.organization_id"
 
@@ -49,12 +52,12 @@
 
 const struct db_stmt db_calls_stmts[] = {
 	{ "calls_list",
-	  "SELECT " CALL_JSON
+	  "SELECT " CALL_JSON("$2")
 	  " WHERE ($2::bool OR c.published_at IS NOT NULL) AND c.id > $3"
 	  "   AND ($4::text IS NULL OR call_status(c, $1::timestamptz) = $4)"
 	  " ORDER BY c.id LIMIT $5", 5 },
 	{ "calls_get",
-	  "SELECT " CALL_JSON " WHERE c.id = $2 AND ($3::bool OR c.published_at IS NOT NULL)", 3 },
+	  "SELECT " CALL_JSON("$3") " WHERE c.id = $2 AND ($3::bool OR c.published_at IS NOT NULL)", 3 },
 	{ "calls_create",
 	  "INSERT INTO calls (title_ko, title_en, description_ko, description_en,"
 	  " organization_id, briefing_at, briefing_place, briefing_capacity, loi_deadline,"

@@ -84,10 +84,10 @@ export function query(params) {
   return s ? `?${s}` : '';
 }
 
-// Uploads a file as the body (CSV), reporting progress (0..1); resolves to
-// a reply like request's. XMLHttpRequest, because fetch reports no upload
-// progress.
-export function upload(url, file, type, onProgress) {
+// Uploads a file as the body (CSV), reporting progress (0..1), with any
+// further headers; resolves to a reply like request's. XMLHttpRequest,
+// because fetch reports no upload progress.
+export function upload(url, file, type, onProgress, headers = {}) {
   return new Promise((resolve) => {
     const x = new XMLHttpRequest();
     x.open('POST', url);
@@ -95,6 +95,7 @@ export function upload(url, file, type, onProgress) {
     x.setRequestHeader('content-type', type);
     x.setRequestHeader('accept', 'application/json, application/problem+json');
     x.setRequestHeader('idempotency-key', idempotencyKey());
+    for (const [k, v] of Object.entries(headers)) x.setRequestHeader(k, v);
     x.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
     x.onload = () => {
       let data = null;

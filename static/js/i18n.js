@@ -34,6 +34,10 @@ export function t(key, params = {}) {
   return entry === undefined ? key : fill(entry, params);
 }
 
+// A record's own text in the current language (title_ko / title_en),
+// Korean when there is none in English.
+export const localized = (record, name) => (current === 'en' && record[`${name}_en`] ? record[`${name}_en`] : record[`${name}_ko`]);
+
 // The catalogue's word for a code (a role, a status), or the code as is.
 export function label(prefix, code) {
   if (code == null || code === '') return '';

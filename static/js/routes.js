@@ -15,6 +15,8 @@ import { callsList, callPage, register } from './views/calls.js';
 import { home } from './views/home.js';
 import { verifyReceiptPage } from './views/proposals.js';
 import { callNew, callEdit, proposalRead, applicantsList } from './views/callstaff.js';
+import { evaluationPage } from './views/evaluation.js';
+import { orgKeysPage } from './views/orgkeys.js';
 import { exportsPage, publicProgress } from './views/exports.js';
 import { secondFactorPage } from './views/secondfactor.js';
 import { auditPage } from './views/audit.js';
@@ -52,6 +54,7 @@ export const ROUTES = [
   { pattern: '/calls/new', view: callNew, roles: WRITERS },
   { pattern: '/calls/:id', view: callPage, roles: ALL },
   { pattern: '/calls/:id/edit', view: callEdit, roles: WRITERS },
+  { pattern: '/calls/:id/evaluation', view: evaluationPage, roles: STAFF },
   { pattern: '/calls/:id/proposals/:sid', view: proposalRead, roles: [...STAFF, 'vendor'] },
   { pattern: '/applicants', view: applicantsList, roles: STAFF, menu: 'nav.applicants' },
   { pattern: '/receipts/verify', view: verifyReceiptPage, public: true },
@@ -66,5 +69,6 @@ export const ROUTES = [
   { pattern: '/users/:id', view: userPage, roles: ['admin', 'auditor'] },
   { pattern: '/gpu-models', view: modelsList, roles: ['admin'], menu: 'nav.models' },
   { pattern: '/gpu-models/:id', view: modelPage, roles: ['admin'] },
+  { pattern: '/organization-keys', view: orgKeysPage, roles: ['vendor'], menu: 'nav.orgKeys' },
   { pattern: '/account/second-factor', view: secondFactorPage, roles: ALL, menu: 'nav.secondFactor' },
 ];

@@ -105,6 +105,14 @@ export function formValues(form) {
   return out;
 }
 
+// One labelled checkbox, its value a boolean in formValues.
+export function checkField({ name, label: text, help, checked }) {
+  const helpId = help ? uid('help') : null;
+  return h('div', { class: 'field field-wide', dataset: { field: name } },
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name, checked: checked || null, 'aria-describedby': helpId }), ' ', text),
+    helpId ? h('p', { class: 'help', id: helpId }, help) : null, h('p', { class: 'field-error' }));
+}
+
 // Shows each field's message beside it; returns the messages no field took.
 export function showFieldErrors(form, fields) {
   const left = { ...fields };
@@ -120,7 +128,8 @@ export function showFieldErrors(form, fields) {
 
 // A form that sends itself: submit(values) returns an API reply; a success
 // calls done(reply.data); a problem is told above the form and beside the
-// fields, with problemActions(reply)'s buttons, if any, under it. The
+// fields, with problemActions(reply)'s buttons, if any, under it;
+// {msg} (the page's own check, nothing sent) is told above the form. The
 // submit button is locked while the request runs.
 export function actionForm({ fields, submitLabel, submit, done, className = '', extra = [], problemActions }) {
   const alert = alertBox();
@@ -147,6 +156,7 @@ export function actionForm({ fields, submitLabel, submit, done, className = '', 
       return;
     }
     if (!reply) return;
+    if (reply.msg) { renderMessage(alert, reply.msg); alert.focus?.(); return; }
     const { msg, fields: errs } = problem(reply);
     const left = showFieldErrors(form, errs);
     const items = Object.entries(left).map(([k, v]) => `${k}: ${v}`);

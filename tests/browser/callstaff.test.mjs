@@ -99,9 +99,9 @@ test('an officer drafts a call, the committee sets its passphrases, the call is 
     assert.equal(draft.body.briefing_capacity, 500);
     assert.equal(draft.body.opening_at, '2026-05-18T10:00:00+09:00');
 
-    // An officer, who may not list users, names the members by number.
+    // An officer ticks the members from the list of active officers.
     await page.fill('[name="threshold"]', '2');
-    await page.fill('[name="member_ids"]', members.map((p) => p.user.id).join(', '));
+    for (const p of members) await page.check(`[name="members:${p.user.id}"]`);
     await page.click(`button:text-is("${ko['comm.save']}")`);
     await until(page, 'the committee listed', () => document.querySelectorAll('.badge-pending').length === 2);
     await page.click('#call-publish');

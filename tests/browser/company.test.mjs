@@ -67,7 +67,7 @@ test('a company registers, follows the timetable, registers for the briefing, fi
     assert.equal(await page.inputValue('#email'), 'bid@hanbit.example.kr');
 
     await signIn(page, srv.base, 'bid@hanbit.example.kr', 'a-long-enough-passphrase');
-    assert.deepEqual(await page.locator('#nav-list a').allTextContents(), [ko['nav.orders'], ko['nav.deliveries'], ko['nav.calls'], ko['nav.secondFactor']]);
+    assert.deepEqual(await page.locator('#nav-list a').allTextContents(), [ko['nav.orders'], ko['nav.deliveries'], ko['nav.calls'], ko['nav.orgKeys'], ko['nav.secondFactor']]);
     await go(page, srv.base, '/calls');
     await page.click(`a:text-is("${call.title_ko}")`);
     await waitHash(page, /#\/calls\/\d+$/);

@@ -60,6 +60,18 @@ export async function clean(page, problems) {
   assert.deepEqual([...problems, ...csp], [], 'no page errors, failed requests or CSP violations');
 }
 
+// One step of a journey in a fresh context (open's), failing on anything
+// that went wrong on the page; `allow` as open's.
+export async function journey(browser, run, allow = []) {
+  const { context, page, problems } = await open(browser, { allow });
+  try {
+    await run(page);
+    await clean(page, problems);
+  } finally {
+    await context.close();
+  }
+}
+
 // Polls a page predicate (page.evaluate works under the CSP); on time-out,
 // says what the page shows instead (an error message, usually).
 export async function until(page, what, fn, arg) {

@@ -17,7 +17,7 @@ const MENUS = {
   admin: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.exports', 'nav.audit', 'nav.orgs', 'nav.users', 'nav.models', 'nav.secondFactor'],
   officer: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.exports', 'nav.secondFactor'],
   auditor: ['nav.dashboard', 'nav.programs', 'nav.orders', 'nav.deliveries', 'nav.assets', 'nav.sites', 'nav.allocations', 'nav.calls', 'nav.applicants', 'nav.exports', 'nav.audit', 'nav.users', 'nav.secondFactor'],
-  vendor: ['nav.orders', 'nav.deliveries', 'nav.calls', 'nav.secondFactor'],
+  vendor: ['nav.orders', 'nav.deliveries', 'nav.calls', 'nav.orgKeys', 'nav.secondFactor'],
   tenant: ['nav.myGpus', 'nav.calls', 'nav.secondFactor'],
 };
 const KIND = { officer: 'ministry', auditor: 'auditor', vendor: 'vendor', tenant: 'institute' };

@@ -1,21 +1,23 @@
 // calls.js -- the call for proposals, as a company sees it: register the
 // organisation, follow the timetable with the time left to each deadline,
 // register for the briefing, file, amend or withdraw the letter of intent,
-// and download the guidelines (or read why not). Sealed proposals and
-// receipts slot in here as further sections of the call's page.
+// download the guidelines (or read why not), read how proposals are
+// evaluated, seal a proposal and keep its receipt (proposals.js), and once
+// the call is awarded, its own place and the winner (award.js).
 import { h } from '../dom.js';
-import { t, label, lang } from '../i18n.js';
+import { t, label, localized } from '../i18n.js';
 import { get, post, call, query, serverNow } from '../api.js';
 import { dateTime, timeLeft } from '../format.js';
 import { listScreen } from '../list.js';
 import { actionForm, alertBox, badge, downloadButton, facts, link, pageTitle, section, table } from '../ui.js';
 import { ownProposals, publicReceipts, signingKey } from './proposals.js';
 import { staffSections } from './callstaff.js';
+import { criteriaTable } from './evaluation.js';
+import { outcomeView } from './award.js';
 
 const STAFF = ['admin', 'officer', 'auditor'];
 const MEMBER_ROLES = ['cloud', 'data_centre', 'telecom', 'ai', 'finance_investment', 'other'];
-const title = (c) => (lang() === 'en' && c.title_en ? c.title_en : c.title_ko);
-const description = (c) => (lang() === 'en' && c.description_en ? c.description_en : c.description_ko);
+const title = (c) => localized(c, 'title');
 
 export function callsList(ctx) {
   return listScreen(ctx, {
@@ -149,16 +151,25 @@ export async function callPage(ctx) {
   const c = r.data;
   const out = [pageTitle(title(c)), section(t('call.summary'), facts([
     [t('call.status'), badge('call.status', c.status)], [t('call.organization'), c.organization?.name ?? ''],
-    [t('call.briefingPlace'), c.briefing_place ?? ''], [t('call.description'), description(c) ?? ''],
-  ])), section(t('call.timetable'), timetable(c))];
+    [t('call.briefingPlace'), c.briefing_place ?? ''], [t('call.description'), localized(c, 'description') ?? ''],
+    [t('call.signatures'), t(c.signatures_required ? 'call.signaturesRequired' : 'call.signaturesOptional')],
+  ]))];
+  if (ctx.can(['vendor']) && c.status === 'awarded') out.push(section(t('out.title'), await outcomeView(c, { company: true })));
+  out.push(section(t('call.timetable'), timetable(c)));
   if (ctx.can(['vendor'])) out.push(section(t('call.briefing'), await attendees(c), h('h4', {}, t('call.registerBriefing')), briefingForm(ctx, c)));
   if (ctx.can(STAFF)) out.push(...await staffSections(ctx, c, attendees));
   else out.push(await letterSection(ctx, c));
   out.push(guidelines(c));
-  if (ctx.can(['vendor'])) out.push(await ownProposals(ctx, c));
+  if (ctx.can(['vendor'])) out.push(await criteriaSection(c), await ownProposals(ctx, c));
   if (c.status !== 'draft') out.push(await publicReceipts(c));
   out.push(await signingKey(c));
   return out;
+}
+
+// How proposals will be scored: the criteria, their weights and maxima.
+async function criteriaSection(c) {
+  const r = await get(`/api/v1/calls/${c.id}/criteria`);
+  return section(t('eval.criteria'), h('p', { class: 'help' }, t('eval.companyHelp')), criteriaTable(r.status === 200 ? r.data.items : []));
 }
 
 // Public: a company registers itself and its first user.

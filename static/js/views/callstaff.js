@@ -3,14 +3,15 @@
 // passphrase, publication (its refusals said with the members' names),
 // cancellation, the letters of intent with their conflicts, the briefing's
 // attendees, the opening (each member gives a passphrase; how many of k
-// are in), and the opened proposals read in the page.
+// are in), the opened proposals read in the page, the guidelines' download
+// log, and the way to the evaluation's screen (evaluation.js).
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { get, post, call, query, problem, upload } from '../api.js';
 import { dateTime, fromSeoulInput, money, number, seoulInput } from '../format.js';
 import { all } from '../list.js';
 import { readContainer } from '../seal.js';
-import { actionButton, actionForm, alertBox, badge, checkBoxes, downloadButton, facts, link, noticeBox, pageTitle, renderMessage, saveLink, section, table, withChecked } from '../ui.js';
+import { actionButton, actionForm, alertBox, badge, button, checkBoxes, checkField, downloadButton, facts, link, noticeBox, pageTitle, renderMessage, saveLink, section, table, withChecked } from '../ui.js';
 
 const STEPS = ['briefing_at', 'loi_deadline', 'guidelines_release_at', 'proposal_deadline', 'opening_at', 'evaluation_ends_at'];
 const AFTER_DEADLINE = ['proposals_closed', 'opened', 'evaluated', 'awarded'];
@@ -27,6 +28,7 @@ function callFields(c = {}) {
     { name: 'briefing_place', label: t('call.briefingPlace'), required: true, wide: true, value: c.briefing_place },
     { name: 'briefing_capacity', label: t('callf.capacity'), type: 'number', min: 1, required: true, value: c.briefing_capacity },
     ...STEPS.map((s) => ({ name: s, label: `${t(`call.step.${s}`)} ${t('tz.kst')}`, type: 'datetime-local', required: true, value: seoulInput(c[s]) })),
+    checkField({ name: 'signatures_required', label: t('callf.signatures'), help: t('callf.signaturesHelp'), checked: c.signatures_required }),
   ];
 }
 
@@ -106,29 +108,23 @@ function committeeTable(committee) {
   });
 }
 
-// Administrators pick officers from the list; an officer, who may not
-// list users, gives their numbers.
-async function memberField(ctx, committee) {
-  const chosen = committee.members.map((m) => String(m.user.id));
-  const officers = ctx.can(['admin']) ? (await all('/api/v1/users?role=officer')).filter((u) => u.active !== false) : [];
-  if (officers.length === 0) {
-    return { name: 'member_ids', label: t('comm.memberIds'), help: t('comm.memberIdsHelp'), wide: true, value: chosen.join(', ') };
-  }
-  return checkBoxes('members', t('comm.members'), officers.map((u) => ({ key: String(u.id), label: `${u.name} <${u.email}>`, checked: chosen.includes(String(u.id)) })));
+// Boxes named `<name>:<user id>` to tick the active officers by name
+// (the opening committee, the evaluators); the ids in chosen ticked.
+export async function officerBoxes(name, legend, chosen) {
+  const officers = await all('/api/v1/officers');
+  return checkBoxes(name, legend, officers.map((u) => ({ key: String(u.id), label: `${u.name} <${u.email}>`, checked: chosen.includes(u.id) })));
 }
 
-function committeeBody(v) {
-  const { members, member_ids: ids, threshold } = withChecked(v, 'members');
-  const list = ids ? ids.split(/[\s,]+/).filter(Boolean) : members;
-  return { threshold, members: list.map((id) => ({ user_id: Number(id) })) };
-}
+// The user ids ticked in officerBoxes(name), as the API lists people.
+export const ticked = (v, name) => withChecked(v, name)[name].map((id) => ({ user_id: Number(id) }));
 
 async function committeeForm(ctx, c, committee) {
   return h('details', { class: 'subform', open: committee.members.length === 0 || null }, h('summary', {}, t('comm.name')), actionForm({
     fields: [{ name: 'threshold', label: t('comm.threshold'), type: 'number', min: 2, max: 20, required: true, value: committee.threshold ?? 2, help: t('comm.thresholdHelp') },
-      await memberField(ctx, committee)],
+      await officerBoxes('members', t('comm.members'), committee.members.map((m) => m.user.id))],
     submitLabel: t('comm.save'),
-    submit: (v) => call('PUT', `/api/v1/calls/${c.id}/committee`, committeeBody(v)), done: () => ctx.rerender(),
+    submit: (v) => call('PUT', `/api/v1/calls/${c.id}/committee`, { threshold: v.threshold, members: ticked(v, 'members') }),
+    done: () => ctx.rerender(),
   }));
 }
 
@@ -251,6 +247,34 @@ function guidelinesUpload(ctx, c) {
   return form;
 }
 
+// Who downloaded which version when, a page at a time.
+async function downloadsLog(c) {
+  const box = h('div', { id: 'guidelines-downloads' });
+  const rows = [];
+  const page = async (cursor) => {
+    const r = await get(`/api/v1/calls/${c.id}/guidelines/downloads${query({ limit: 100, cursor })}`);
+    if (r.status !== 200) { const a = alertBox(); renderMessage(a, problem(r).msg); replace(box, a); return; }
+    rows.push(...r.data.items);
+    const more = r.data.next ? button(t('gl.more'), () => page(r.data.next)) : null;
+    replace(box, table({
+      caption: t('gl.downloads'),
+      columns: [
+        { label: t('gl.downloadedAt'), value: (d) => dateTime(d.at) },
+        { label: t('whoami.org'), value: (d) => d.organization.name },
+        { label: t('whoami.name'), value: (d) => d.user.name },
+        { label: t('whoami.email'), value: (d) => d.user.email },
+        { label: t('loi.version'), num: true, value: (d) => String(d.version) },
+        { label: t('gl.address'), value: (d) => d.client_addr ?? '—' },
+      ],
+      rows,
+      empty: t('gl.noDownloads'),
+    }), more ? h('div', { class: 'actions' }, more) : null);
+    if (cursor) box.querySelector('.table-wrap')?.focus();
+  };
+  await page();
+  return box;
+}
+
 async function guidelinesSection(ctx, c) {
   const r = await get(`/api/v1/calls/${c.id}/guidelines/versions`);
   return section(t('gl.title'), table({
@@ -264,7 +288,8 @@ async function guidelinesSection(ctx, c) {
     ],
     rows: r.status === 200 ? r.data.items : [],
     empty: t('gl.none'),
-  }), ctx.can(WRITERS) && !['cancelled', 'awarded'].includes(c.status) ? guidelinesUpload(ctx, c) : null);
+  }), ctx.can(WRITERS) && !['cancelled', 'awarded'].includes(c.status) ? guidelinesUpload(ctx, c) : null,
+  h('h4', {}, t('gl.downloads')), h('p', { class: 'help' }, t('gl.downloadsHelp')), await downloadsLog(c));
 }
 
 // Every staff section of a call's page.
@@ -275,6 +300,8 @@ export async function staffSections(ctx, c, attendees) {
   if (ctx.can(WRITERS)) out.push(manageSection(ctx, c, committee));
   out.push(await committeeSection(ctx, c, committee));
   if (AFTER_DEADLINE.includes(c.status)) out.push(await openingSection(ctx, c, committee));
+  out.push(section(t('eval.title'), h('p', { class: 'help' }, t('eval.linkHelp')), h('div', { class: 'actions' },
+    h('a', { class: 'button button-primary', href: `#/calls/${c.id}/evaluation`, id: 'evaluation-link' }, t('eval.open')))));
   out.push(await guidelinesSection(ctx, c));
   if (c.status !== 'draft') out.push(await lettersSection(c), section(t('call.attendees'), await attendees(c)));
   return out;

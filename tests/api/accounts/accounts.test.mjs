@@ -245,3 +245,34 @@ test('nothing is half-written: a failed request leaves no rows', async () => {
   assert.equal(sql(srv.db, 'SELECT count(*) FROM users')[0], before);
   assert.equal(sql(srv.db, 'SELECT count(*) FROM audit_events')[0], events);
 });
+
+test('staff list the active officers by name and email only, in pages; companies may not', async () => {
+  const org = await post('/api/v1/organizations', { name: 'Officers Ministry', kind: 'ministry' });
+  const make = async (email, roles) => {
+    const r = await post('/api/v1/users', { email, password: 'long enough password', name: email, organization_id: org.body.id, roles });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body;
+  };
+  const a = await make('officer.a@officers.go.kr', ['officer']);
+  const b = await make('officer.b@officers.go.kr', ['officer', 'auditor']);
+  const gone = await make('officer.gone@officers.go.kr', ['officer']);
+  await make('auditor.only@officers.go.kr', ['auditor']);
+  assert.equal((await patch(`/api/v1/users/${gone.id}`, { active: false })).status, 200);
+  const officer = await login(srv.base, 'officer.a@officers.go.kr', 'long enough password');
+  const seen = [];
+  let cursor = null;
+  do {
+    const r = await api(srv.base, 'GET', `/api/v1/officers?limit=1${cursor ? `&cursor=${cursor}` : ''}`, { token: officer });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    seen.push(...r.body.items);
+    cursor = r.body.next;
+  } while (cursor);
+  assert.equal(new Set(seen.map((u) => u.id)).size, seen.length);
+  assert.ok(seen.every((u) => Object.keys(u).sort().join() === 'email,id,name'));
+  const ours = seen.filter((u) => u.email.endsWith('@officers.go.kr'));
+  assert.deepEqual(ours.map((u) => [u.id, u.email]), [[a.id, a.email], [b.id, b.email]]);
+  const vOrg = await post('/api/v1/organizations', { name: 'Officers Vendor', kind: 'vendor' });
+  await post('/api/v1/users', { email: 'sales@officers-vendor.kr', password: 'long enough password', name: 'V', organization_id: vOrg.body.id, roles: ['vendor'] });
+  const vendor = await login(srv.base, 'sales@officers-vendor.kr', 'long enough password');
+  assert.equal((await api(srv.base, 'GET', '/api/v1/officers', { token: vendor })).status, 403);
+});

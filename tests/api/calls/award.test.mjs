@@ -235,6 +235,11 @@ test('the award: a reason, an officer other than the creator, the proposal ranke
   assert.equal(again.body.code, 'call.closed');
   const call = await api(srv.base, 'GET', s.url());
   assert.equal(call.body.status, 'awarded');
+  // Staff see who created the call (the four-eyes rule); nobody else does.
+  assert.equal(call.body.created_by, null);
+  assert.equal((await api(srv.base, 'GET', s.url(), { token: alpha.token })).body.created_by, null);
+  const creator = (await api(srv.base, 'GET', '/api/v1/me', { token: m.officer })).body.id;
+  assert.equal((await api(srv.base, 'GET', s.url(), { token: awarder.token })).body.created_by, creator);
   assert.equal(call.body.awarded_at, '2026-05-18T10:00:00+09:00');
   // Every step is in the audit trail.
   const audited = sql(srv.db, `SELECT table_name, count(*) FROM audit_events WHERE table_name IN ('call_criteria', 'call_evaluators', 'evaluator_interests', 'evaluation_scores', 'call_awards') GROUP BY 1 ORDER BY 1`);

@@ -43,6 +43,7 @@ const TABLE = [
   ['GET', '/api/v1/users/:id', 'ok ok ok ok ok 401'],
   ['PATCH', '/api/v1/users/:id', 'ok 403 403 403 403 401'],
   ['POST', '/api/v1/users/:id/second-factor/reset', 'ok 403 403 403 403 401'],
+  ['GET', '/api/v1/officers', 'ok ok 403 ok 403 401'],
   ['GET', '/api/v1/audit-events', 'ok 403 403 ok 403 401'],
   ['GET', '/api/v1/audit/events', 'ok 403 403 ok 403 401'],
   ['GET', '/api/v1/audit/checkpoints', 'ok ok ok ok ok 401'],
