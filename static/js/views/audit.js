@@ -5,7 +5,7 @@
 // (GET /api/v1/audit/verify), which names the first event that does not
 // match.
 import { h, replace } from '../dom.js';
-import { t, label } from '../i18n.js';
+import { t, has, label } from '../i18n.js';
 import { get, problem } from '../api.js';
 import { dateTime, number } from '../format.js';
 import { listScreen } from '../list.js';
@@ -57,6 +57,9 @@ function verifySection(verifier) {
     code(`registry audit export --out audit-log.jsonl\nregistry audit verify-offline --public-key '${verifier}' audit-log.jsonl`, 'audit-offline'));
 }
 
+// A table by its word, with the name the filter takes beside it.
+const tableName = (name) => (!name ? '' : has(`table.${name}`) ? [t(`table.${name}`), ' ', h('code', {}, name)] : h('code', {}, name));
+
 const seoulDay = (d) => (/^\d{4}-\d{2}-\d{2}$/.test(d ?? '') ? `${d}T00:00:00+09:00` : d);
 
 export async function auditPage(ctx) {
@@ -76,7 +79,7 @@ export async function auditPage(ctx) {
       { label: t('history.actor'), value: (e) => (e.actor_user_id ? `#${e.actor_user_id}` : '—') },
       { label: t('whoami.roles'), value: (e) => (e.actor_roles ?? []).map((r) => label('role', r)).join(', ') },
       { label: t('history.channel'), value: (e) => label('channel', e.channel) },
-      { label: t('exp.f.table'), value: (e) => e.table_name ?? '' },
+      { label: t('exp.f.table'), value: (e) => tableName(e.table_name) },
       { label: t('audit.record'), value: (e) => e.record_id ?? '' },
       { label: t('history.action'), value: (e) => label('action', e.action) },
       { label: t('audit.leaf'), num: true, value: (e) => (e.leaf_index == null ? t('audit.notYet') : String(e.leaf_index)) },
