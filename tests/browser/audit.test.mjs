@@ -36,7 +36,7 @@ test('an auditor filters the trail, checks the latest checkpoint and verifies th
     await page.click(`form.filters button[type="submit"]`);
     await until(page, 'filtered to users', () => /table=users/.test(window.location.hash) && !document.getElementById('view').hasAttribute('aria-busy'));
     const tables = await page.locator('.table tbody tr td:nth-child(5)').allTextContents();
-    assert.ok(tables.length >= 4 && tables.every((x) => x === 'users'), tables.join());
+    assert.ok(tables.length >= 4 && tables.every((x) => x === `${ko['table.users']} users`), tables.join());
     await page.click('#audit-verify');
     await until(page, 'the verdict', () => document.getElementById('verify-verdict') !== null);
     assert.match(await text(page, '#verify-verdict'), /^일치합니다/);
