@@ -115,10 +115,11 @@ export async function signOut(page) {
   await page.locator('#login-form').waitFor({ state: 'visible' });
 }
 
-// axe-core inside the page; fails on any serious or critical violation.
-export async function axe(page, name) {
-  await page.evaluate(`${AXE}\n;0`);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+// axe-core inside the page (the whole page, or the part `within` names);
+// fails on any serious or critical violation.
+export async function axe(page, name, within) {
+  if (!await page.evaluate(() => typeof window.axe === 'object')) await page.evaluate(`${AXE}\n;0`);
+  const result = await page.evaluate((sel) => window.axe.run(sel ? { include: [sel] } : document, { resultTypes: ['violations'] }), within ?? null);
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.failureSummary}`).join(' | ')}`);
   assert.deepEqual(bad, [], `axe on ${name}`);

@@ -5,7 +5,7 @@
 // (GET /api/v1/audit/verify), which names the first event that does not
 // match.
 import { h, replace } from '../dom.js';
-import { t, label } from '../i18n.js';
+import { t, has, label } from '../i18n.js';
 import { get, problem } from '../api.js';
 import { dateTime, number } from '../format.js';
 import { all, listScreen } from '../list.js';
@@ -61,6 +61,9 @@ function verifySection(verifier) {
     h('p', { class: 'help' }, t('audit.offline')),
     code(`registry audit export --out audit-log.jsonl\nregistry audit verify-offline --public-key '${verifier}' audit-log.jsonl`, 'audit-offline'));
 }
+
+// A table by its word, with the name the filter takes beside it.
+const tableName = (name) => (!name ? '' : has(`table.${name}`) ? [t(`table.${name}`), ' ', h('code', {}, name)] : h('code', {}, name));
 
 const seoulDay = (d) => (/^\d{4}-\d{2}-\d{2}$/.test(d ?? '') ? `${d}T00:00:00+09:00` : d);
 // The end of a day in Seoul: the first moment of the next one.
@@ -121,7 +124,7 @@ export async function auditPage(ctx) {
       { label: t('history.actor'), value: (e) => (e.actor_user_id ? userOf.get(e.actor_user_id)?.name ?? `#${e.actor_user_id}` : '—') },
       { label: t('whoami.roles'), value: (e) => (e.actor_roles ?? []).map((r) => label('role', r)).join(', ') },
       { label: t('history.channel'), value: (e) => label('channel', e.channel) },
-      { label: t('exp.f.table'), value: (e) => e.table_name ?? '' },
+      { label: t('exp.f.table'), value: (e) => tableName(e.table_name) },
       { label: t('audit.record'), value: (e) => e.record_id ?? '' },
       { label: t('history.action'), value: (e) => label('action', e.action) },
       { label: t('audit.leaf'), num: true, value: (e) => leafCell(e, signed, out) },

@@ -158,7 +158,7 @@ export async function callPage(ctx) {
   out.push(section(t('call.timetable'), timetable(c)));
   if (ctx.can(['vendor'])) out.push(section(t('call.briefing'), await attendees(c), h('h4', {}, t('call.registerBriefing')), briefingForm(ctx, c)));
   if (ctx.can(STAFF)) out.push(...await staffSections(ctx, c, attendees));
-  else out.push(await letterSection(ctx, c));
+  else if (ctx.can(['vendor'])) out.push(await letterSection(ctx, c));
   out.push(guidelines(c));
   if (ctx.can(['vendor'])) out.push(await criteriaSection(c), await ownProposals(ctx, c));
   if (c.status !== 'draft') out.push(await publicReceipts(c));

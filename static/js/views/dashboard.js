@@ -12,9 +12,9 @@ const STAGES = ['ordered', 'delivered', 'accepted', 'allocated', 'in_service'];
 
 function kpis(p) {
   const tiles = [...STAGES.map((k) => [t(`progress.${k}`), number(p.totals[k])]),
-    [t('progress.budget'), money(p.budget_krw)], [t('progress.committed'), money(p.committed_krw)], [t('progress.paid'), money(p.paid_krw)]];
+    [t('progress.budget'), money(p.budget_krw), 'money'], [t('progress.committed'), money(p.committed_krw), 'money'], [t('progress.paid'), money(p.paid_krw), 'money']];
   return h('ul', { class: 'kpis', 'aria-label': t('dash.kpis') },
-    tiles.map(([k, v]) => h('li', { class: 'kpi' }, h('span', { class: 'kpi-label' }, k), h('span', { class: 'kpi-value' }, v))));
+    tiles.map(([k, v, kind]) => h('li', { class: kind ? `kpi kpi-${kind}` : 'kpi' }, h('span', { class: 'kpi-label' }, k), h('span', { class: 'kpi-value' }, v))));
 }
 
 function milestoneChart(p) {

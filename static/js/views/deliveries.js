@@ -61,7 +61,7 @@ function linesTable(d) {
     columns: [
       { label: t('po.model'), value: (l) => l.model },
       { label: t('po.quantity'), num: true, value: (l) => number(l.quantity) },
-      { label: t('dl.inThis'), num: true, value: (l) => number(l.units) },
+      { label: t('dl.inThis'), num: true, value: (l) => number(l.units?.total) },
       { label: t('dl.remaining'), num: true, value: (l) => number(l.remaining) },
     ],
     rows: d.lines ?? [],
