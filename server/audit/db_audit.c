@@ -34,6 +34,13 @@ const struct db_stmt db_audit_stmts[] = {
 	  " ORDER BY e.id DESC LIMIT $2", 9 },
 	/* Appending twice appends what is due once: safe to send again. */
 	{ "audit_sequence", "SELECT audit_sequence($1::int)", 1, true },
+	/* 1 while a committed event waits past the last leaf: leaves go in
+	 * (tx, id) order, so anything after the last one is still due. */
+	{ "audit_pending",
+	  "WITH last AS (SELECT e.tx, e.id FROM audit_tree t JOIN audit_events e ON e.id = t.event_id"
+	  "               WHERE t.level = 0 ORDER BY t.idx DESC LIMIT 1)"
+	  " SELECT EXISTS (SELECT 1 FROM audit_events e WHERE NOT EXISTS (SELECT 1 FROM last)"
+	  "                   OR (e.tx, e.id) > (SELECT l.tx, l.id FROM last l))::int", 0 },
 	{ "audit_tree_size",
 	  "SELECT coalesce(max(idx) + 1, 0) FROM audit_tree WHERE level = 0", 0 },
 	{ "audit_nodes",
@@ -87,6 +94,12 @@ int
 db_audit_sequence(struct db *db, int max, int64_t *size)
 {
 	return db_one_int(db, "audit_sequence", DB_PARAMS(DB_INT(max)), size);
+}
+
+int
+db_audit_pending(struct db *db, int64_t *pending)
+{
+	return db_one_int(db, "audit_pending", DB_NO_PARAMS, pending);
 }
 
 int

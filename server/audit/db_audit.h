@@ -28,6 +28,8 @@ int db_audit_list(struct db *db, const struct audit_filter *f, json_t **rows);
 /* Appends the events that are due to the tree, at most max of them;
  * *size is the tree's size after. */
 int db_audit_sequence(struct db *db, int max, int64_t *size);
+/* *pending = 1 while committed events have no leaf yet, else 0. */
+int db_audit_pending(struct db *db, int64_t *pending);
 
 /* The number of leaves. */
 int db_audit_tree_size(struct db *db, int64_t *size);
