@@ -120,14 +120,14 @@ function addresses(pattern, role) {
     '/calls/:id': role === 'officer' ? [rec.call, rec.draftCall] : [rec.call], '/calls/:id/edit': [rec.draftCall],
     '/organizations/:id': [rec.org], '/users/:id': [rec.user],
     '/programs/:id/edit': [rec.program], '/orders/:id/edit': [rec.draft], '/sites/:id/edit': [rec.site],
-    '/sites/:id/racks/:rack_id/edit': [`${rec.site}/racks/${rec.rack}`], '/calls/:id/evaluation': [rec.call],
+    '/sites/:id/racks/:rack_id/edit': [{ id: rec.site, rack_id: rec.rack }], '/calls/:id/evaluation': [rec.call],
     '/gpu-models/:id': [rec.model],
   };
   if (pattern === '/calls/:id/proposals/:sid') return [];   // needs an opened call: callstaff.test.mjs
   if (pattern === '/exports' && role === 'auditor') return ['/exports', '/exports?report=assets'];
   if (!pattern.includes(':')) return [pattern];
   assert.ok(ids[pattern], `a record to show at ${pattern}`);
-  return ids[pattern].map((id) => pattern.replace(/:id(\/racks\/:rack_id)?/, id));
+  return ids[pattern].map((v) => pattern.replace(/:(\w+)/g, (_, name) => (typeof v === 'object' ? v[name] : v)));
 }
 
 const slug = (a) => a.replace(/^\//, '').replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '') || 'home';
