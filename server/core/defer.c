@@ -6,6 +6,7 @@
 #include "core/defer.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -33,9 +34,12 @@ worker(void *unused)
 	void *done_arg;
 
 	(void)unused;
-	/* A hash can wait for a request: nice 19 gives the request threads
-	 * and PostgreSQL the CPU first when they need it. */
+	/* A hash can wait for a request. SCHED_IDLE runs it only on a core
+	 * nothing else wants, and a waking request thread or PostgreSQL
+	 * backend takes the core from it at once; nice 19 alone would still
+	 * let it finish its slice. Nice 19 stays as the fallback. */
 	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
+	(void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &(struct sched_param){ 0 });
 	pthread_mutex_lock(&lock);
 	for (;;) {
 		while (head == NULL && !(stopping && taken == 0))

@@ -1,7 +1,8 @@
 /* http.c -- libmicrohttpd set-up and the per-request life cycle.
  *
- * Thread model: MHD's epoll thread pool, config.threads workers; each
- * request runs start to finish on one worker, which owns one database
+ * Thread model: MHD's epoll thread pool, config.threads workers, fed by
+ * one accepting thread (core/listen.c) that spreads connections evenly
+ * over them; each request runs start to finish on one worker, which owns one database
  * connection (db.c). A request's struct req is made on its first call,
  * when the session and the route's roles are checked before any body is
  * accepted; the next calls bring the body, into memory (under the route's
@@ -29,6 +30,7 @@
 #include "core/defer.h"
 #include "config.h"
 #include "core/guard.h"
+#include "core/listen.h"
 #include "core/reply.h"
 #include "lib/addr.h"
 #include "lib/utf8.h"
@@ -684,7 +686,7 @@ http_start(void)
 	struct sockaddr_in6 a6;
 	struct sockaddr_in a4;
 	const struct sockaddr *sa;
-	const union MHD_DaemonInfo *info;
+	unsigned port;
 
 	if (defer_start(config.hash_threads, config.hash_queue) != 0)
 		return -1;
@@ -714,13 +716,14 @@ http_start(void)
 		log_warn("REGISTRY_BIND=%s is not an IP address\n", config.bind);
 		return -1;
 	}
+	if (listen_open(sa, sa->sa_family == AF_INET6 ? sizeof(a6) : sizeof(a4), &port) != 0)
+		return -1;
 	daemon_ = MHD_start_daemon(
 	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
-	    MHD_ALLOW_SUSPEND_RESUME |
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET |   /* core/listen.c accepts */
 	    (sa->sa_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-	    (uint16_t)config.port, NULL, NULL, on_request, NULL,
+	    0, NULL, NULL, on_request, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,   /* first, to catch every message */
-	    MHD_OPTION_SOCK_ADDR, sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, config.threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, config.connection_timeout,
 	    MHD_OPTION_CONNECTION_LIMIT, config.max_connections,
@@ -732,13 +735,18 @@ http_start(void)
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_END);
 	if (daemon_ == NULL) {
-		log_warn("cannot listen on %s:%u\n", config.bind, config.port);
+		log_warn("cannot start libmicrohttpd on %s:%u\n", config.bind, port);
+		listen_close();
 		return -1;
 	}
-	info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
+	if (listen_start(daemon_) != 0) {
+		listen_close();
+		MHD_stop_daemon(daemon_);
+		daemon_ = NULL;
+		return -1;
+	}
 	printf("listening on http://%s%s%s:%u\n", sa->sa_family == AF_INET6 ? "[" : "",
-	    config.bind, sa->sa_family == AF_INET6 ? "]" : "",
-	    info ? info->port : config.port);
+	    config.bind, sa->sa_family == AF_INET6 ? "]" : "", port);
 	fflush(stdout);
 	return 0;
 }
@@ -747,7 +755,6 @@ void
 http_stop(unsigned grace_seconds)
 {
 	struct timespec t0;
-	MHD_socket listener;
 
 	if (daemon_ == NULL)
 		return;
@@ -756,9 +763,7 @@ http_stop(unsigned grace_seconds)
 	 * close what is left: idle keep-alive connections, or whatever the
 	 * grace time did not see through. */
 	atomic_store(&stopping, true);
-	listener = MHD_quiesce_daemon(daemon_);
-	if (listener != MHD_INVALID_SOCKET)
-		close(listener);
+	listen_stop();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (atomic_load(&inflight) > 0 && seconds_since(&t0) < grace_seconds)
 		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
