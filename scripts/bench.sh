@@ -11,7 +11,8 @@
 # downloads, of BENCH_EXPORT_ROWS rows, default BENCH_ASSETS),
 # bench-csv.sh (path 4's import) and bench-deadline.sh (path 5), each on
 # a server and a database of its own in the same cluster, each also
-# runnable alone. bench-signin.sh, path 6 on a small register, is left to
+# runnable alone (BENCH_SCRIPTS names the ones to run, all four unless
+# set; BENCH_PATHS the paths of bench-api.mjs). bench-signin.sh, path 6 on a small register, is left to
 # be run alone: bench-api.mjs measures path 6 on this one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,7 +71,7 @@ server=
 # must not cost the others' rows: the table is printed all the same, and
 # make bench fails at the end.
 failed=
-for b in exports stream csv deadline; do
+for b in ${BENCH_SCRIPTS-exports stream csv deadline}; do
   echo "== scripts/bench-$b.sh"
   env -u PGDATABASE PGHOST="$PGHOST" BENCH_EXPORT_ROWS="$EXPORT_ROWS" "scripts/bench-$b.sh" ||
     failed="$failed bench-$b.sh"
