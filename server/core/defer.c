@@ -34,12 +34,8 @@ worker(void *unused)
 	void *done_arg;
 
 	(void)unused;
-	/* A hash can wait for a request. SCHED_IDLE runs it only on a core
-	 * nothing else wants, and a waking request thread or PostgreSQL
-	 * backend takes the core from it at once; nice 19 alone would still
-	 * let it finish its slice. Nice 19 stays as the fallback. */
+	/* Where SCHED_IDLE was refused (defer_start()): nice 19. */
 	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
-	(void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &(struct sched_param){ 0 });
 	pthread_mutex_lock(&lock);
 	for (;;) {
 		while (head == NULL && !(stopping && taken == 0))
@@ -83,6 +79,12 @@ defer_start(unsigned n, unsigned queue)
 			defer_stop();
 			return -1;
 		}
+		/* A hash can wait for a request. SCHED_IDLE runs it only on a
+		 * core nothing else wants, and a waking request thread or
+		 * PostgreSQL backend takes the core from it at once; nice 19
+		 * alone would let it finish its time slice. Set here, before
+		 * the server listens (thread attributes cannot carry it). */
+		(void)pthread_setschedparam(threads[i], SCHED_IDLE, &(struct sched_param){ 0 });
 	}
 	nthreads = n;
 	return 0;
