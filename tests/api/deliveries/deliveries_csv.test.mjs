@@ -54,6 +54,11 @@ test('an upload registers every row; the same file again changes nothing', async
       JOIN purchase_order_lines l ON l.id = u.purchase_order_line_id JOIN gpu_models g ON g.id = l.gpu_model_id
      WHERE u.delivery_id = ${d.id} ORDER BY u.id`),
   ['CSV-A-001|H100', 'CSV-A-002|H100', 'CSV-A-003|A100', 'CSV-A-004|A100']);
+  // One event per unit, by the officer, in the file's order, each the row as inserted.
+  assert.deepEqual(sql(srv.db, `SELECT e.after ->> 'serial', e.action, e.actor_user_id, e.before IS NULL,
+      e.after = to_jsonb(u) FROM audit_events e JOIN delivery_units u ON u.id::text = e.record_id
+     WHERE e.table_name = 'delivery_units' AND u.delivery_id = ${d.id} ORDER BY e.id`),
+  [1, 2, 3, 4].map((i) => `CSV-A-00${i}|insert|${cast.officer.user.id}|t|t`));
   const events = count('audit_events', "table_name = 'delivery_units'");
 
   const lower = file.toLowerCase().replace('\ufeff', '');
