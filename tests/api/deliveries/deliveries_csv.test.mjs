@@ -188,6 +188,17 @@ test('the file must be CSV with the header serial,model', async () => {
   assert.equal((await upload(cast.officer, 987654, csv([['CSV-E-003', 'A100']]))).status, 404);
 });
 
+test('fields reach the judgement as they were: quotes, backslashes, control characters, any script', async () => {
+  const { d } = await emptyDelivery({ A100: 2 });
+  const file = 'serial,model\r\n"CSV-G\\1""\t",A100\r\nCSV-G-002,"모델 🚀"\r\nCSV-G-003\r\n';
+  const r = await upload(cast.officer, d.id, file);
+  assert.equal(r.status, 422);
+  assert.deepEqual(r.body.errors.map((e) => [e.line, e.column, e.value]),
+    [[2, 'serial', 'CSV-G\\1"\t'], [3, 'model', '모델 🚀'], [4, null, null]]);
+  assert.match(r.body.errors[1].message, /^모델 🚀 is not on purchase order /);
+  assert.equal(r.body.errors[2].message, 'has 1 field(s); a row is serial,model');
+});
+
 test('who may upload, and when', async () => {
   const { d: notice } = await emptyDelivery({ H200: 6 }, cast.vendor);
   assert.equal(notice.status, 'announced');
