@@ -197,6 +197,14 @@ test('fields reach the judgement as they were: quotes, backslashes, control char
     [[2, 'serial', 'CSV-G\\1"\t'], [3, 'model', '모델 🚀'], [4, null, null]]);
   assert.match(r.body.errors[1].message, /^모델 🚀 is not on purchase order /);
   assert.equal(r.body.errors[2].message, 'has 1 field(s); a row is serial,model');
+
+  // A serial is 1 to 64 of letters, digits and ._/- from a letter or digit.
+  const longest = 'G'.repeat(63) + '9';
+  const shapes = await upload(cast.officer, d.id, csv([[longest, 'A100'], [longest + 'X', 'A100'], ['-G', 'A100'],
+    ['G.1_2/3-4', 'A100'], ['Gé', 'A100']]), { query: '?dry_run=true' });
+  assert.equal(shapes.status, 422);
+  assert.deepEqual(shapes.body.errors.map((e) => [e.line, e.value]), [[3, longest + 'X'], [4, '-G'], [6, 'Gé']]);
+  assert.ok(shapes.body.errors.every((e) => /^is not a serial number: 1 to 64 letters/.test(e.message)));
 });
 
 test('who may upload, and when', async () => {
