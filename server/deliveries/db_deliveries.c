@@ -96,7 +96,10 @@
 	"  SELECT a.*," \
 	"    CASE WHEN a.problem IS NOT NULL THEN NULL" \
 	"         WHEN a.serial IS NULL THEN 'is empty'" \
-	"         WHEN a.serial !~ '^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$' THEN 'is not a serial number:" \
+	/* The CHECK of delivery_units.serial, as a pattern without {0,63} and a \
+	 * length: a counted repetition was a third of the judgement. */ \
+	"         WHEN a.serial !~ '^[A-Za-z0-9][A-Za-z0-9._/-]*$' OR char_length(a.serial) > 64" \
+	"           THEN 'is not a serial number:" \
 	" 1 to 64 letters, digits, dots, underscores, slashes or hyphens, starting with a letter or digit'" \
 	"         WHEN a.dup_rank > 1 THEN 'repeats the serial number of ' || a.first_at" \
 	"         WHEN a.same_line IS NOT NULL THEN NULL" \

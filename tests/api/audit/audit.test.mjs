@@ -95,6 +95,71 @@ test('a change without an audit context is refused by the database', () => {
   assert.deepEqual(sql(srv.db, "SELECT count(*) FROM organizations WHERE name = 'sneaky'"), ['0']);
 });
 
+// The context db_begin() sets, as one psql command runs it.
+const context = "SELECT set_config('registry.channel', 'cli', true), set_config('registry.actor_user_id', '1', true)," +
+  " set_config('registry.actor_org_id', '1', true), set_config('registry.actor_roles', '{admin,officer}', true)," +
+  " set_config('registry.request_id', 'bulk-1', true), set_config('registry.client_addr', '192.0.2.7', true);";
+
+test('a statement inserting many rows leaves one event per row, in the order of the rows', () => {
+  const ids = sql(srv.db, `BEGIN; ${context}
+    INSERT INTO users (email, name, organization_id, roles, password_hash)
+    SELECT 'bulk' || i || '@ministry.go.kr', 'Bulk ' || i, 1, '{officer}', 'argon2-secret-' || i
+      FROM generate_series(3, 1, -1) i RETURNING id; COMMIT;`).slice(-3);
+  assert.equal(ids.length, 3);
+  const events = sql(srv.db, `SELECT e.record_id, e.action, e.actor_user_id, e.actor_org_id, e.actor_roles,
+      e.channel, e.request_id, e.client_addr, e.before IS NULL,
+      e.after = to_jsonb(u) - 'password_hash', e.after ->> 'email'
+      FROM audit_events e JOIN users u ON u.id::text = e.record_id
+     WHERE e.table_name = 'users' AND u.email LIKE 'bulk%' ORDER BY e.id`);
+  assert.deepEqual(events, [3, 2, 1].map((i, k) =>
+    `${ids[k]}|insert|1|1|{admin,officer}|cli|bulk-1|192.0.2.7|t|t|bulk${i}@ministry.go.kr`));
+  // One transaction wrote them, one event a row.
+  assert.deepEqual(sql(srv.db, "SELECT count(DISTINCT tx), count(*) FROM audit_events WHERE request_id = 'bulk-1'"),
+    ['1|3']);
+});
+
+test('inserts without an audit context are refused, one row or many, as before', () => {
+  // The same error and SQLSTATE (42501) as the row-level trigger raised.
+  const refused = (values) => sql(srv.db, `DO $$ BEGIN
+      INSERT INTO organizations (name, kind) VALUES ${values};
+      RAISE EXCEPTION 'not refused';
+    EXCEPTION WHEN insufficient_privilege THEN
+      IF SQLERRM <> 'insert of organizations without an audit context' THEN RAISE; END IF;
+    END $$`);
+  refused("('sneaky one', 'vendor')");
+  refused("('sneaky two', 'vendor'), ('sneaky three', 'vendor')");
+  assert.deepEqual(sql(srv.db, "SELECT count(*) FROM organizations WHERE name LIKE 'sneaky%'"), ['0']);
+  // A statement that inserts nothing changes nothing: no context needed.
+  sql(srv.db, "INSERT INTO organizations (name, kind) SELECT 'none', 'vendor' WHERE false");
+  // Updates and deletes are refused too, row by row.
+  assert.throws(() => sql(srv.db, "UPDATE organizations SET name = 'renamed' WHERE id = 1"),
+    /update of organizations without an audit context/);
+});
+
+// Inserts are audited per statement (sql/0019), updates and deletes per
+// row: every audited table has both triggers, with the same arguments.
+test('every audited table audits inserts per statement and the rest per row', () => {
+  const rows = sql(srv.db, `
+    SELECT c.relname, f.proname, g.tgtype, substring(pg_get_triggerdef(g.oid) FROM '\\((.*)\\)$'),
+           g.tgname = c.relname || CASE WHEN f.proname = 'audit_inserted' THEN '_audit_insert' ELSE '_audit' END
+      FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_proc f ON f.oid = g.tgfoid
+     WHERE f.proname IN ('audit_row', 'audit_inserted') ORDER BY c.relname, f.proname`);
+  const byTable = {};
+  for (const r of rows) {
+    const [table, fn, type, args, named] = r.split('|');
+    (byTable[table] ??= {})[fn] = { type: Number(type), args, named };
+  }
+  assert.ok(Object.keys(byTable).length >= 40, Object.keys(byTable).join(' '));
+  for (const [table, t] of Object.entries(byTable)) {
+    // tgtype: ROW 1, INSERT 4, DELETE 8, UPDATE 16; AFTER is no bit.
+    assert.equal(t.audit_row?.type, 1 | 8 | 16, `${table}: audit_row on UPDATE OR DELETE, FOR EACH ROW`);
+    assert.equal(t.audit_inserted?.type, 4, `${table}: audit_inserted on INSERT, FOR EACH STATEMENT`);
+    assert.equal(t.audit_inserted.args, t.audit_row.args, `${table}: the same columns kept out`);
+    assert.equal(t.audit_row.named, 't', `${table}_audit`);
+  }
+  assert.equal(byTable.users.audit_inserted.args, "'password_hash'");
+});
+
 test('the trail pages newest first with a cursor', async () => {
   const first = await api(srv.base, 'GET', '/api/v1/audit-events?limit=2', { token: admin });
   assert.equal(first.body.items.length, 2);

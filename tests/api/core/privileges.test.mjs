@@ -56,6 +56,7 @@ const refused = [
     " VALUES ('api', 'assets', '1', 'delete')", /permission denied for table audit_events/],
   ['SET session_replication_role = replica', /permission denied to set parameter/],
   ['ALTER TABLE assets DISABLE TRIGGER assets_audit', /must be owner of table assets/],
+  ['ALTER TABLE assets DISABLE TRIGGER assets_audit_insert', /must be owner of table assets/],
   // The audit log's tree and checkpoints: the serving role adds checkpoints
   // it signed, nothing else, and changes neither.
   ["INSERT INTO audit_tree (level, idx, hash, event_id) VALUES (0, 999999, sha256(''), 1)",

@@ -54,6 +54,11 @@ test('an upload registers every row; the same file again changes nothing', async
       JOIN purchase_order_lines l ON l.id = u.purchase_order_line_id JOIN gpu_models g ON g.id = l.gpu_model_id
      WHERE u.delivery_id = ${d.id} ORDER BY u.id`),
   ['CSV-A-001|H100', 'CSV-A-002|H100', 'CSV-A-003|A100', 'CSV-A-004|A100']);
+  // One event per unit, by the officer, in the file's order, each the row as inserted.
+  assert.deepEqual(sql(srv.db, `SELECT e.after ->> 'serial', e.action, e.actor_user_id, e.before IS NULL,
+      e.after = to_jsonb(u) FROM audit_events e JOIN delivery_units u ON u.id::text = e.record_id
+     WHERE e.table_name = 'delivery_units' AND u.delivery_id = ${d.id} ORDER BY e.id`),
+  [1, 2, 3, 4].map((i) => `CSV-A-00${i}|insert|${cast.officer.user.id}|t|t`));
   const events = count('audit_events', "table_name = 'delivery_units'");
 
   const lower = file.toLowerCase().replace('\ufeff', '');
@@ -181,6 +186,25 @@ test('the file must be CSV with the header serial,model', async () => {
     [[100002, 'the file has more than 100,000 rows; upload it in parts']]);
   assert.equal(count('delivery_units', `delivery_id = ${d.id}`), 0);
   assert.equal((await upload(cast.officer, 987654, csv([['CSV-E-003', 'A100']]))).status, 404);
+});
+
+test('fields reach the judgement as they were: quotes, backslashes, control characters, any script', async () => {
+  const { d } = await emptyDelivery({ A100: 2 });
+  const file = 'serial,model\r\n"CSV-G\\1""\t",A100\r\nCSV-G-002,"모델 🚀"\r\nCSV-G-003\r\n';
+  const r = await upload(cast.officer, d.id, file);
+  assert.equal(r.status, 422);
+  assert.deepEqual(r.body.errors.map((e) => [e.line, e.column, e.value]),
+    [[2, 'serial', 'CSV-G\\1"\t'], [3, 'model', '모델 🚀'], [4, null, null]]);
+  assert.match(r.body.errors[1].message, /^모델 🚀 is not on purchase order /);
+  assert.equal(r.body.errors[2].message, 'has 1 field(s); a row is serial,model');
+
+  // A serial is 1 to 64 of letters, digits and ._/- from a letter or digit.
+  const longest = 'G'.repeat(63) + '9';
+  const shapes = await upload(cast.officer, d.id, csv([[longest, 'A100'], [longest + 'X', 'A100'], ['-G', 'A100'],
+    ['G.1_2/3-4', 'A100'], ['Gé', 'A100']]), { query: '?dry_run=true' });
+  assert.equal(shapes.status, 422);
+  assert.deepEqual(shapes.body.errors.map((e) => [e.line, e.value]), [[3, longest + 'X'], [4, '-G'], [6, 'Gé']]);
+  assert.ok(shapes.body.errors.every((e) => /^is not a serial number: 1 to 64 letters/.test(e.message)));
 });
 
 test('who may upload, and when', async () => {
