@@ -6,7 +6,6 @@
 #include "core/defer.h"
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -19,12 +18,14 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t queued = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t drained = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t ready = PTHREAD_COND_INITIALIZER;
 static struct defer_job *head, *tail;
 static unsigned taken;           /* places reserved, queued or running */
 static unsigned capacity;
 static bool stopping;
 static pthread_t *threads;
 static unsigned nthreads;
+static unsigned started;          /* threads that have set their priority */
 
 static void *
 worker(void *unused)
@@ -34,9 +35,16 @@ worker(void *unused)
 	void *done_arg;
 
 	(void)unused;
-	/* Where SCHED_IDLE was refused (defer_start()): nice 19. */
+	/* A hash can wait for a request: nice 19 gives the request threads
+	 * and PostgreSQL the CPU first when they need it. Not SCHED_IDLE:
+	 * starved while it held a lock a request thread waits for (MHD's
+	 * resume, the process's memory map for argon2id's 64 MiB), the hash
+	 * thread held up whole workers; make bench measured a p99 of 759 ms
+	 * during the sign-in flood against 25 ms without (docs/performance.md). */
 	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
 	pthread_mutex_lock(&lock);
+	started++;
+	pthread_cond_signal(&ready);
 	for (;;) {
 		while (head == NULL && !(stopping && taken == 0))
 			pthread_cond_wait(&queued, &lock);
@@ -79,14 +87,13 @@ defer_start(unsigned n, unsigned queue)
 			defer_stop();
 			return -1;
 		}
-		/* A hash can wait for a request. SCHED_IDLE runs it only on a
-		 * core nothing else wants, and a waking request thread or
-		 * PostgreSQL backend takes the core from it at once; nice 19
-		 * alone would let it finish its time slice. Set here, before
-		 * the server listens (thread attributes cannot carry it). */
-		(void)pthread_setschedparam(threads[i], SCHED_IDLE, &(struct sched_param){ 0 });
 	}
 	nthreads = n;
+	/* Each at its priority before the server listens. */
+	pthread_mutex_lock(&lock);
+	while (started < n)
+		pthread_cond_wait(&ready, &lock);
+	pthread_mutex_unlock(&lock);
 	return 0;
 }
 
@@ -106,6 +113,7 @@ defer_stop(void)
 	free(threads);
 	threads = NULL;
 	nthreads = 0;
+	started = 0;
 }
 
 bool
