@@ -67,7 +67,10 @@ listen_open(const struct sockaddr *sa, socklen_t len, unsigned *port)
 	listener = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (listener < 0)
 		goto fail;
+	/* An IPv6 address serves IPv6 only, as MHD's own socket did. */
 	if (setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    (sa->sa_family == AF_INET6 &&
+	    setsockopt(listener, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) != 0) ||
 	    bind(listener, sa, len) != 0 || listen(listener, SOMAXCONN) != 0 ||
 	    getsockname(listener, (struct sockaddr *)&bound, &blen) != 0)
 		goto fail;
