@@ -87,7 +87,7 @@ export async function startServer({ db = createDatabase(), env = {} } = {}) {
       Number(process.env.REGISTRY_TEST_START_SECONDS ?? 30) * 1000);
     child.stdout.on('data', (d) => {
       out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const m = out.match(/listening on (http:\/\/(?:127\.0\.0\.1|\[::1\]):\d+)/);
       if (m) { clearTimeout(timer); resolve(m[1]); }
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${log}`)); });

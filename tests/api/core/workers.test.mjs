@@ -64,3 +64,15 @@ test('password hashes run at nice 19, on REGISTRY_HASH_THREADS threads, from the
     await srv.stop();
   }
 });
+
+test('bound to an IPv6 address, the server answers there and not on IPv4', async () => {
+  const srv = await startServer({ env: { REGISTRY_BIND: '::1' } });
+  try {
+    assert.match(srv.base, /^http:\/\/\[::1\]:\d+$/);
+    assert.equal((await fetch(`${srv.base}/healthz`)).status, 200);
+    const port = new URL(srv.base).port;
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(3000) }));
+  } finally {
+    await srv.stop();
+  }
+});
