@@ -140,7 +140,9 @@ test('near the connection limit, the longest-waiting connections make room for a
   });
   const crowd = [];
   try {
-    for (let i = 0; i < 40; i++) crowd.push(lingering(own.base));
+    // 20 ms apart: connections opened in the same millisecond have no
+    // order of age, as each worker registers its own as it wakes.
+    for (let i = 0; i < 40; i++) { crowd.push(lingering(own.base)); await sleep(20); }
     await sleep(500);
     const res = await fetch(`${own.base}/healthz`, { signal: AbortSignal.timeout(5000) });
     assert.equal(res.status, 200, 'a new client is served');
