@@ -130,7 +130,7 @@ upload_rows_or_reply(struct req *r, const struct csv *csv)
 			row_error_reply(r, csv->records[rec].line, TOO_MANY_ROWS);
 			return NULL;
 		}
-		size += row_json_max(csv, rec);
+		size += row_json_max(csv, rec) + 1;     /* and its comma */
 	}
 	if (rows == 0) {
 		row_error_reply(r, 2, "the file has no units: give one row serial,model for each");
