@@ -2,14 +2,15 @@
  *
  * Thread model: MHD's epoll thread pool, config.threads workers, fed by
  * one accepting thread (core/listen.c) that spreads connections evenly
- * over them; each request runs start to finish on one worker, which owns one database
- * connection (db.c). A request's struct req is made on its first call,
- * when the session and the route's roles are checked before any body is
- * accepted; the next calls bring the body, into memory (under the route's
- * limit and a limit for all requests together) or into a file (routes
- * with ROUTE_STREAM_BODY); the last call runs the handler; the request is
- * freed, and its file removed, when MHD reports it complete. A reply is a
- * buffer, a file, or a producer MHD pulls from as the client reads. */
+ * over them; each request runs start to finish on one worker, which owns
+ * one database connection (db.c). A request's struct req is made on its
+ * first call, when the session and the route's roles are checked before
+ * any body is accepted; the next calls bring the body, into memory (under
+ * the route's limit and a limit for all requests together) or into a file
+ * (routes with ROUTE_STREAM_BODY); the last call runs the handler; the
+ * request is freed, and its file removed, when MHD reports it complete. A
+ * reply is a buffer, a file, or a producer MHD pulls from as the client
+ * reads. */
 #include "core/http.h"
 
 #include <arpa/inet.h>
