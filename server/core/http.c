@@ -721,8 +721,7 @@ http_start(void)
 		return -1;
 	daemon_ = MHD_start_daemon(
 	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
-	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET |   /* core/listen.c accepts */
-	    (sa->sa_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET,   /* core/listen.c accepts */
 	    0, NULL, NULL, on_request, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,   /* first, to catch every message */
 	    MHD_OPTION_THREAD_POOL_SIZE, config.threads,

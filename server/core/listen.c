@@ -107,8 +107,7 @@ listen_stop(void)
 	/* Wakes the blocked accept(2), which then fails. */
 	shutdown(listener, SHUT_RDWR);
 	pthread_join(thread, NULL);
-	close(listener);
-	listener = -1;
+	listen_close();
 }
 
 void
