@@ -39,7 +39,24 @@ export function createDatabase() {
 export function sql(db, text) {
   const r = spawnSync('psql', [db.url, '-v', 'ON_ERROR_STOP=1', '-qAtc', text], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
-  return r.stdout.trim() === '' ? [] : r.stdout.trim().split('\n');
+  return psqlRows(r.stdout);
+}
+
+const psqlRows = (out) => (out.trim() === '' ? [] : out.trim().split('\n'));
+
+// sql() without blocking the event loop: for statements that run for
+// seconds. While the loop is blocked, fetch's keep-alive timers stand
+// still, so it would later reuse a connection the server has meanwhile
+// closed as idle, and fail with "other side closed".
+export async function sqlAsync(db, text) {
+  const child = spawn('psql', [db.url, '-v', 'ON_ERROR_STOP=1', '-qAtc', text]);
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
+  child.stderr.setEncoding('utf8').on('data', (d) => { err += d; });
+  const [code] = await once(child, 'close');
+  if (code !== 0) throw new Error(`psql failed: ${err}`);
+  return psqlRows(out);
 }
 
 // Runs the registry binary with a subcommand against a database.

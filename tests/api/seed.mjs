@@ -3,15 +3,24 @@
 // while the delivery endpoints are built elsewhere), tenants, sites.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { api, sql } from './helpers.mjs';
+import { api, sql, sqlAsync } from './helpers.mjs';
 import { person } from './fixtures.mjs';
 
 // Makes `count` accepted, in-stock assets of a catalogue model (by its
 // model name: H100, A100 ...) with the programme, order, delivery and
 // units they come from, in one transaction. Returns their ids, ascending.
 export function seedAssets(db, { count, model = 'H100' }) {
+  return seeded(sql(db, seedAssetsSql(count, model)), count, model);
+}
+
+// seedAssets() without blocking the event loop, for tens of thousands.
+export async function seedAssetsAsync(db, { count, model = 'H100' }) {
+  return seeded(await sqlAsync(db, seedAssetsSql(count, model)), count, model);
+}
+
+function seedAssetsSql(count, model) {
   const tag = randomBytes(4).toString('hex').toUpperCase();
-  const rows = sql(db, `
+  return `
     BEGIN;
     SELECT set_config('registry.channel', 'system', true) IS NULL;
     WITH prog AS (
@@ -34,7 +43,10 @@ export function seedAssets(db, { count, model = 'H100' }) {
                         purchase_order_line_id, delivery_id, delivery_unit_id)
     SELECT u.serial, line.gpu_model_id, prog.id, vendor.id, po.id, line.id, d.id, u.id
       FROM u, line, prog, vendor, po, d ORDER BY u.serial RETURNING id;
-    COMMIT;`);
+    COMMIT;`;
+}
+
+function seeded(rows, count, model) {
   const ids = rows.filter((l) => /^\d+$/.test(l)).map(Number).sort((a, b) => a - b);
   assert.equal(ids.length, count, `seeding ${count} ${model}: ${rows.join(' ')}`);
   return ids;

@@ -9,9 +9,9 @@ import net from 'node:net';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, api, login, sql, eventually } from '../helpers.mjs';
+import { startServer, api, login, sql, sqlAsync, eventually } from '../helpers.mjs';
 import { person } from '../fixtures.mjs';
-import { seedAssets } from '../seed.mjs';
+import { seedAssetsAsync } from '../seed.mjs';
 
 // srv has tight body limits; dl, for downloads, one download connection
 // and the usual timeouts (a 2 s idle limit would race fetch's keep-alive).
@@ -167,9 +167,10 @@ test('bodies held in memory are bounded all together: past it, 503', async () =>
 });
 
 // Rows of the register with cells a spreadsheet would run as formulas.
-function seedRegister(count) {
-  const ids = seedAssets(dl.db, { count });
-  sql(dl.db, `BEGIN; SELECT set_config('registry.channel', 'system', true) IS NULL;
+// Written without blocking the event loop (see sqlAsync).
+async function seedRegister(count) {
+  const ids = await seedAssetsAsync(dl.db, { count });
+  await sqlAsync(dl.db, `BEGIN; SELECT set_config('registry.channel', 'system', true) IS NULL;
     UPDATE assets SET status = 'rma', status_reason = '=HYPERLINK("http://x.example","a, b")'
      WHERE id = ${ids[0]};
     UPDATE assets SET status = 'rma', status_reason = '@SUM(1)' WHERE id = ${ids[1]}; COMMIT;`);
@@ -180,7 +181,7 @@ const csvOf = (query = '') => fetch(`${dl.base}/api/v1/assets${query}`,
   { headers: { authorization: `Bearer ${dlAdmin}`, accept: 'text/csv' } });
 
 test('GET /api/v1/assets as CSV: the whole filtered register, safe for spreadsheets', async () => {
-  const ids = seedRegister(3);
+  const ids = await seedRegister(3);
   const res = await csvOf(`?purchase_order_id=${sql(dl.db, `SELECT purchase_order_id FROM assets WHERE id = ${ids[0]}`)[0]}`);
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8');
@@ -212,7 +213,7 @@ const exportsRunning = () => Number(sql(dl.db, `SELECT count(*) FROM pg_stat_act
      AND backend_type = 'client backend'`)[0]);
 
 test('an abandoned download frees its database connection', async () => {
-  seedRegister(150000);   // some 20 MB of CSV: more than loopback's socket buffers hold
+  await seedRegister(150000);   // some 20 MB of CSV: more than loopback's socket buffers hold
   const total = Number(sql(dl.db, 'SELECT count(*) FROM assets')[0]);
   const c = rawClient(dl);
   c.sock.write(`GET /api/v1/assets HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\nAuthorization: Bearer ${dlAdmin}\r\n\r\n`);

@@ -5,8 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startServer, login, sql, eventually } from '../helpers.mjs';
-import { seedAssets } from '../seed.mjs';
+import { startServer, login, sql, sqlAsync, eventually } from '../helpers.mjs';
+import { seedAssetsAsync } from '../seed.mjs';
 
 let srv;
 let admin;
@@ -17,8 +17,8 @@ before(async () => {
   admin = await login(srv.base);
   // More than the socket buffers of both ends hold (about 10 MB): 20,000
   // rows made wide by long Korean names (three bytes a character).
-  const ids = seedAssets(srv.db, { count: 20000 });
-  sql(srv.db, `BEGIN; SELECT set_config('registry.channel', 'system', true) IS NULL;
+  const ids = await seedAssetsAsync(srv.db, { count: 20000 });
+  await sqlAsync(srv.db, `BEGIN; SELECT set_config('registry.channel', 'system', true) IS NULL;
     UPDATE programs SET name = repeat('국가AI컴퓨팅', 28) || id WHERE id = (SELECT program_id FROM assets WHERE id = ${ids[0]});
     UPDATE organizations SET name = repeat('지피유공급사', 32) || id WHERE id = (SELECT vendor_id FROM assets WHERE id = ${ids[0]});
     COMMIT;`);
