@@ -259,3 +259,25 @@ test('a file of 30,000 rows goes in whole, and again changes nothing', async () 
   assert.deepEqual(r2.body.errors.map((e) => [e.line, e.value]), [[12347, 'oops!']]);
   assert.equal(count('delivery_units', `delivery_id = ${d2.id}`), 0);
 });
+
+// The database holds the serial's shape too, whatever writes the row.
+test('the database refuses a unit whose serial is not of the shape', async () => {
+  const { d, po } = await emptyDelivery({ H100: 1 });
+  const line = sql(srv.db, `SELECT id FROM purchase_order_lines WHERE purchase_order_id = ${po.id}`)[0];
+  const insert = (serial) => {
+    try {
+      sql(srv.db, `BEGIN; SELECT set_config('registry.channel', 'system', true) IS NULL;
+        INSERT INTO delivery_units (delivery_id, purchase_order_line_id, serial)
+        VALUES (${d.id}, ${line}, '${serial}'); ROLLBACK;`);
+      return 'ok';
+    } catch (e) {
+      return /delivery_units_serial_check/.test(e.message) ? 'refused' : e.message;
+    }
+  };
+  assert.equal(insert('A' + 'b'.repeat(63)), 'ok', '64 characters');
+  assert.equal(insert('A/b.c_d-9'), 'ok');
+  assert.equal(insert('A' + 'b'.repeat(64)), 'refused', '65 characters');
+  assert.equal(insert('-AB'), 'refused', 'a leading dash');
+  assert.equal(insert('AB CD'), 'refused', 'a space');
+  assert.equal(insert(''), 'refused', 'empty');
+});
