@@ -346,6 +346,8 @@ export default {
   'call.step.opening_at': 'Bid opening',
   'call.step.evaluation_ends_at': 'Evaluation ends',
   'call.briefing': 'Register for the briefing',
+  'call.briefingPast': 'The briefing',
+  'call.closedCancelled': 'The call was cancelled.',
   'call.registerBriefing': 'Register',
   'call.attendees': 'Registered attendees',
   'call.noAttendees': 'No one registered yet.',

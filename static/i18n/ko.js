@@ -348,6 +348,8 @@ export default {
   'call.step.opening_at': '개찰',
   'call.step.evaluation_ends_at': '평가 종료',
   'call.briefing': '사업설명회 참석 신청',
+  'call.briefingPast': '사업설명회',
+  'call.closedCancelled': '취소된 공모입니다.',
   'call.registerBriefing': '참석 신청',
   'call.attendees': '신청한 참석자',
   'call.noAttendees': '신청한 참석자가 없습니다.',

@@ -18,6 +18,7 @@ import { callContext, committeeCall, company, letterBody, pdf } from '../api/cal
 import ko from '../../static/i18n/ko.js';
 import en from '../../static/i18n/en.js';
 import { container } from '../../static/js/seal.js';
+import { dateTime } from '../../static/js/format.js';
 import { T, launch, journey, signIn, signOut, go, until, screen, text, waitHash } from './harness.mjs';
 
 const PASS = ['first opening passphrase', 'second opening passphrase'];
@@ -193,6 +194,12 @@ test('the creator is told another officer must award; a second officer awards; e
   assert.match(await text(page, '#outcome'), /100점 중 66\.00점, 2개 중 2위/);
   assert.match(await text(page, '#outcome'), /가중 합계 1순위/);
   assert.doesNotMatch(await text(page, '#view'), /85\.00/);
+  // Past its letters and its briefing, the call offers neither form; the page says why.
+  assert.equal(await text(page, '#loi-closed'), ko['problem.call.loi_deadline_passed'].replace('{deadline:time}', dateTime(s.call.loi_deadline)));
+  assert.equal(await text(page, '#briefing-closed'), ko['problem.call.briefing_started'].replace('{starts_at:time}', dateTime(s.call.briefing_at)));
+  for (const key of ['loi.submit', 'call.registerBriefing']) assert.equal(await page.locator(`#view button:text-is("${ko[key]}")`).count(), 0, key);
+  for (const key of ['loi.amend', 'loi.withdraw']) assert.equal(await page.locator(`#view summary:text-is("${ko[key]}")`).count(), 0, key);
+  assert.equal(await page.locator('#view form').count(), 0);
   await screen(page, 'call-outcome');
   await page.selectOption('#lang', 'en');
   await wants(page, 'English', new RegExp(en['out.winner'].replace('{name}', 'Alpha Award 주식회사').replace('.', '\\.')), '#outcome');

@@ -67,6 +67,17 @@ function briefingForm(ctx, c) {
   });
 }
 
+// Registration is taken until the briefing starts (the call is then no
+// longer 'published'); afterwards the company sees whom it registered.
+async function briefingSection(ctx, c) {
+  if (c.status === 'published') {
+    return section(t('call.briefing'), await attendees(c), h('h4', {}, t('call.registerBriefing')), briefingForm(ctx, c));
+  }
+  const why = c.status === 'cancelled' ? closedNotice('briefing-closed', 'call.closedCancelled')
+    : closedNotice('briefing-closed', 'problem.call.briefing_started', { starts_at: c.briefing_at });
+  return section(t('call.briefingPast'), await attendees(c), why);
+}
+
 async function attendees(c) {
   const r = await get(`/api/v1/calls/${c.id}/attendees${query({ limit: 100 })}`);
   return table({
@@ -99,13 +110,13 @@ function letterBody(v) {
   return name ? { ...rest, members: [member] } : { ...rest, members: [] };
 }
 
-function letterView(ctx, c, l) {
+function letterView(ctx, c, l, open) {
   const out = [facts([
     [t('loi.reference'), l.reference], [t('loi.status'), badge('loi.status', l.status)], [t('loi.version'), String(l.version)],
     [t('loi.filed'), dateTime(l.filed_at)], [t('loi.contactName'), l.contact?.name ?? ''], [t('loi.summary'), l.summary],
     l.acknowledgement ? [t('loi.ack'), `${l.acknowledgement.reference} · v${l.acknowledgement.version} · ${label('loi.action', l.acknowledgement.action)} · ${dateTime(l.acknowledgement.received_at)}`] : null,
   ])];
-  if (l.status !== 'active' || !ctx.can(['vendor'])) return out;
+  if (l.status !== 'active' || !ctx.can(['vendor']) || !open) return out;
   out.push(h('details', { class: 'subform' }, h('summary', {}, t('loi.amend')), actionForm({
     fields: letterFields(l), submitLabel: t('loi.amendSubmit'),
     submit: (v) => call('PUT', `/api/v1/calls/${c.id}/letters/${l.id}`, letterBody(v)), done: () => ctx.rerender(),
@@ -118,21 +129,34 @@ function letterView(ctx, c, l) {
   return out;
 }
 
+// The API takes letters (filed, amended, withdrawn) only while the call is
+// published or open for letters; afterwards the page says why not instead.
+const LETTERS_OPEN = ['published', 'loi_open'];
+
+const closedNotice = (id, key, params) => h('p', { class: 'notice', id }, t(key, params));
+
+function lettersClosed(c) {
+  return c.status === 'cancelled' ? closedNotice('loi-closed', 'call.closedCancelled')
+    : closedNotice('loi-closed', 'problem.call.loi_deadline_passed', { deadline: c.loi_deadline });
+}
+
 async function letterSection(ctx, c) {
   const r = await get(`/api/v1/calls/${c.id}/letters${query({ limit: 10 })}`);
   const letters = r.status === 200 ? r.data.items : [];
   const active = letters.find((l) => l.status === 'active');
+  const open = LETTERS_OPEN.includes(c.status);
   const body = [];
-  if (active) body.push(...letterView(ctx, c, active));
+  if (active) body.push(...letterView(ctx, c, active, open));
   else {
-    for (const l of letters) body.push(...letterView(ctx, c, l));
-    if (ctx.can(['vendor'])) {
+    for (const l of letters) body.push(...letterView(ctx, c, l, open));
+    if (ctx.can(['vendor']) && open) {
       body.push(h('p', { class: 'panel-intro' }, t('loi.intro')), actionForm({
         fields: letterFields(), submitLabel: t('loi.submit'),
         submit: (v) => post(`/api/v1/calls/${c.id}/letters`, letterBody(v)), done: () => ctx.rerender(),
       }));
     }
   }
+  if (!open) body.push(lettersClosed(c));
   return section(t('loi.title'), body);
 }
 
@@ -156,7 +180,7 @@ export async function callPage(ctx) {
   ]))];
   if (ctx.can(['vendor']) && c.status === 'awarded') out.push(section(t('out.title'), await outcomeView(c, { company: true })));
   out.push(section(t('call.timetable'), timetable(c)));
-  if (ctx.can(['vendor'])) out.push(section(t('call.briefing'), await attendees(c), h('h4', {}, t('call.registerBriefing')), briefingForm(ctx, c)));
+  if (ctx.can(['vendor'])) out.push(await briefingSection(ctx, c));
   if (ctx.can(STAFF)) out.push(...await staffSections(ctx, c, attendees));
   else if (ctx.can(['vendor'])) out.push(await letterSection(ctx, c));
   out.push(guidelines(c));
