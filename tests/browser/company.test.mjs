@@ -1,10 +1,13 @@
 // A company's part of the call in the browser: it registers itself, signs
 // in, follows the timetable with the time left to each deadline, registers
 // for the briefing, files a letter of intent, amends it, and asks for the
-// guidelines before their release (told why not, with the date).
+// guidelines before their release (told why not, with the date). A tenant
+// reads the same call without the parts only companies and staff may use.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api } from '../api/helpers.mjs';
+import { PASSWORD } from '../api/fixtures.mjs';
+import { tenant } from '../api/seed.mjs';
 import { ministry, callBody, brn } from '../api/calls/fixtures.mjs';
 import ko from '../../static/i18n/ko.js';
 import { dateTime } from '../../static/js/format.js';
@@ -13,6 +16,7 @@ import { T, launch, open, clean, signIn, go, settled, until, screen, text, title
 let srv;
 let browser;
 let call;
+let kaist;
 const DAY = 86400000;
 // A time `days` from now, on the hour, written in Seoul time as the API takes it.
 const at = (days) => {
@@ -23,7 +27,8 @@ const at = (days) => {
 before(async () => {
   srv = await startServer();
   browser = await launch();
-  const { officer } = await ministry(srv.base);
+  const { admin, officer } = await ministry(srv.base);
+  kaist = await tenant(srv.base, admin, 'KAIST', 'university');
   const c = await api(srv.base, 'POST', '/api/v1/calls', {
     token: officer,
     body: callBody({ briefing_capacity: 50, briefing_at: at(5), loi_deadline: at(26), guidelines_release_at: at(27),
@@ -105,6 +110,26 @@ test('a company registers, follows the timetable, registers for the briefing, fi
     await page.selectOption('#lang', 'en');
     await until(page, 'the call in English', (want) => document.getElementById('page-title')?.textContent === want, call.title_en);
     assert.match(await text(page, '.timetable'), /Letter of intent deadline/);
+    await clean(page, problems);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a tenant reads the call without the guidelines, the briefing or the letter, which only staff and companies may use', T, async () => {
+  const { context, page, problems } = await open(browser);
+  try {
+    await signIn(page, srv.base, kaist.user.email, PASSWORD);
+    await go(page, srv.base, `/calls/${call.id}`);
+    assert.equal(await title(page), call.title_ko);
+    assert.equal(await page.locator('.timetable tbody tr').count(), 6);
+    const headings = await page.locator('#view .panel-title').allTextContents();
+    for (const key of ['call.guidelines', 'call.briefing', 'loi.title']) assert.ok(!headings.includes(ko[key]), `${key} offered: ${headings}`);
+    assert.equal(await page.locator('#guidelines-download').count(), 0);
+    assert.equal(await page.locator('#view form').count(), 0);
+    // What the tenant may not have, the API refuses: the page never asked.
+    assert.equal((await api(srv.base, 'GET', `/api/v1/calls/${call.id}/guidelines`, { token: kaist.token })).status, 403);
+    await screen(page, 'call-tenant');
     await clean(page, problems);
   } finally {
     await context.close();

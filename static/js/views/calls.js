@@ -183,7 +183,8 @@ export async function callPage(ctx) {
   if (ctx.can(['vendor'])) out.push(await briefingSection(ctx, c));
   if (ctx.can(STAFF)) out.push(...await staffSections(ctx, c, attendees));
   else if (ctx.can(['vendor'])) out.push(await letterSection(ctx, c));
-  out.push(guidelines(c));
+  // The guidelines are for staff and companies only (the API refuses others).
+  if (ctx.can([...STAFF, 'vendor'])) out.push(guidelines(c));
   if (ctx.can(['vendor'])) out.push(await criteriaSection(c), await ownProposals(ctx, c));
   if (c.status !== 'draft') out.push(await publicReceipts(c));
   out.push(await signingKey(c));
