@@ -152,6 +152,8 @@ export default {
   'po.unitPriceHelp': 'Whole won for KRW, cents for USD',
   'po.amount': 'Amount',
   'po.warranty': 'Warranty (months)',
+  'po.removeLine': 'Remove line {n}',
+  'po.lineRemoved': 'Line {n} removed; {left} left.',
   'po.addLine': 'Add a line',
   'po.saveDraft': 'Save draft',
   'po.titleN': 'Purchase order {ref}',

@@ -154,6 +154,8 @@ export default {
   'po.unitPriceHelp': '원화는 원, 달러는 센트 단위 정수',
   'po.amount': '금액',
   'po.warranty': '보증(개월)',
+  'po.removeLine': '품목 {n} 삭제',
+  'po.lineRemoved': '품목 {n} 삭제 완료. 남은 품목 {left}개.',
   'po.addLine': '품목 추가',
   'po.saveDraft': '초안 저장',
   'po.titleN': '구매 발주 {ref}',

@@ -1,5 +1,5 @@
 // The actions that change what was already written, in the browser: an
-// officer edits a draft order, a programme, a site and a rack (a change
+// officer edits a draft order (and removes a wrong line), a programme, a site and a rack (a change
 // someone else made meanwhile is refused and told plainly, with a reload),
 // returns GPUs of an allocation to stock and finds GPUs by tenant, vendor
 // and programme; an administrator removes a user's second factor and edits
@@ -84,6 +84,22 @@ test('an officer edits a draft order and its programme; an edit made stale by an
     const stored = await api(srv.base, 'GET', `/api/v1/purchase-orders/${po.id}`, { token: cast.officer.token });
     assert.deepEqual(stored.body.lines.map((l) => [l.model, l.quantity]), [['H100', 3], ['A100', 2]]);
     assert.equal(stored.body.notes, '납기 확인 필요');
+
+    // A wrong line removed from the draft: the other one, renumbered, is what the order keeps.
+    await page.click(`a:text-is("${ko['po.edit']}")`);
+    await waitHash(page, /#\/orders\/\d+\/edit$/);
+    assert.deepEqual(await page.locator('.line-remove:visible').allTextContents(), ['품목 1 삭제', '품목 2 삭제']);
+    await screen(page, 'order-edit-lines');
+    await page.click(`button:text-is("${ko['po.removeLine'].replace('{n}', '1')}")`);
+    assert.deepEqual(await page.locator('.line legend').allTextContents(), ['품목 1']);
+    assert.equal(await page.inputValue('[name="lines[0].quantity"]'), '2');
+    assert.equal(await page.locator('.line-remove:visible').count(), 0, 'the only line left cannot be removed');
+    assert.equal(await text(page, '.lines ~ [role="status"]'), '품목 1 삭제 완료. 남은 품목 1개.');
+    await save(page);
+    await waitHash(page, /#\/orders\/\d+$/);
+    assert.match(await text(page, '.view'), /₩40,000,000/);
+    const kept = await api(srv.base, 'GET', `/api/v1/purchase-orders/${po.id}`, { token: cast.officer.token });
+    assert.deepEqual(kept.body.lines.map((l) => [l.model, l.quantity]), [['A100', 2]]);
 
     // Submitted, it is no longer a draft: the edit page says so.
     await page.click(`button:text-is("${ko['po.submit']}")`);

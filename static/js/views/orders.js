@@ -46,15 +46,47 @@ function lineRow(i, models, l = {}) {
     field({ name: `lines[${i}].gpu_model_id`, label: t('po.model'), type: 'select', required: true, value: l.gpu_model_id, options: options(models, (m) => `${m.manufacturer} ${m.model} · ${m.memory_gb} GB`) }),
     field({ name: `lines[${i}].quantity`, label: t('po.quantity'), type: 'number', min: 1, required: true, value: l.quantity }),
     field({ name: `lines[${i}].unit_price`, label: t('po.unitPrice'), type: 'number', min: 0, required: true, help: t('po.unitPriceHelp'), value: l.unit_price }),
-    field({ name: `lines[${i}].warranty_months`, label: t('po.warranty'), type: 'number', min: 0, value: l.warranty_months ?? 36 }));
+    field({ name: `lines[${i}].warranty_months`, label: t('po.warranty'), type: 'number', min: 0, value: l.warranty_months ?? 36 }),
+    h('div', { class: 'actions line-actions' }, h('button', { type: 'button', class: 'button button-secondary line-remove' })));
 }
 
-// The lines of an order as rows of fields, with a button for one more.
+// Rows numbered and named by their place, so that a removed line leaves no
+// gap; the remove button only while more than one is left (an order keeps
+// at least one line).
+function renumber(rows) {
+  const all = [...rows.children];
+  all.forEach((row, i) => {
+    const name = (v) => v.replace(/^lines\[\d+\]/, `lines[${i}]`);
+    row.querySelector('legend').textContent = t('po.lineN', { n: i + 1 });
+    for (const el of row.querySelectorAll('[name]')) el.name = name(el.name);
+    for (const el of row.querySelectorAll('[data-field]')) el.dataset.field = name(el.dataset.field);
+    const remove = row.querySelector('.line-remove');
+    remove.textContent = t('po.removeLine', { n: i + 1 });
+    remove.hidden = all.length === 1;
+  });
+}
+
+// The lines of an order as rows of fields, with buttons for one more and
+// for removing one (a draft's wrong line).
 function linesEditor(models, lines = [{}]) {
-  const rows = h('div', { class: 'lines' }, lines.map((l, i) => lineRow(i, models, l)));
+  const rows = h('div', { class: 'lines' });
+  const told = h('p', { class: 'visually-hidden', role: 'status' });
   const add = h('button', { type: 'button', class: 'button button-secondary' }, t('po.addLine'));
-  add.addEventListener('click', () => rows.append(lineRow(rows.children.length, models)));
-  return [rows, h('div', { class: 'actions' }, add)];
+  const append = (l) => {
+    const row = lineRow(rows.children.length, models, l);
+    row.querySelector('.line-remove').addEventListener('click', () => {
+      const n = [...rows.children].indexOf(row) + 1;
+      row.remove();
+      renumber(rows);
+      told.textContent = t('po.lineRemoved', { n, left: rows.children.length });
+      add.focus();
+    });
+    rows.append(row);
+    renumber(rows);
+  };
+  lines.forEach(append);
+  add.addEventListener('click', () => append());
+  return [rows, h('div', { class: 'actions' }, add), told];
 }
 
 const CURRENCIES = [{ value: 'KRW', label: 'KRW (₩)' }, { value: 'USD', label: 'USD ($)' }];
