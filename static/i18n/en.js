@@ -86,6 +86,10 @@ export default {
   'common.create': 'Create',
   'common.created': 'Created',
   'common.edit': 'Edit',
+  'date.hint': 'Year-month-day, e.g. 2026-03-31',
+  'date.invalid': 'Write a date as year-month-day, e.g. 2026-03-31.',
+  'datetime.hint': 'Year-month-day and 24-hour time, e.g. 2026-03-31 18:00',
+  'datetime.invalid': 'Write a date and a 24-hour time, e.g. 2026-03-31 18:00.',
   'common.save': 'Save',
 
   'chart.showTable': 'Show as a table',

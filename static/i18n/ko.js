@@ -88,6 +88,10 @@ export default {
   'common.create': '등록',
   'common.created': '등록일시',
   'common.edit': '수정',
+  'date.hint': '연-월-일, 예: 2026-03-31',
+  'date.invalid': '날짜를 연-월-일로 입력하세요. 예: 2026-03-31',
+  'datetime.hint': '연-월-일 시:분(24시간제), 예: 2026-03-31 18:00',
+  'datetime.invalid': '날짜와 시각을 연-월-일 시:분(24시간제)으로 입력하세요. 예: 2026-03-31 18:00',
   'common.save': '저장',
 
   'chart.showTable': '표로 보기',

@@ -73,11 +73,34 @@ export function percent(part, total) {
   return total > 0 ? Math.round((100 * part) / total) : 0;
 }
 
-// A moment as a datetime-local input shows it, in Seoul time
-// (2026-03-10T14:00); and such an input's value back as the API takes it.
-export function seoulInput(value) {
-  const p = value ? parts(value) : null;
-  return p ? `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}` : '';
+// A date as typed (2026-03-04, also 2026.3.4, 2026/03/04 or 2026. 3. 4.)
+// as the API takes it, 2026-03-04; null when it is no day of the calendar.
+export function isoDate(text) {
+  const m = /^\s*(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\s*\.?\s*$/.exec(text ?? '');
+  if (!m) return null;
+  const [y, mo, d] = m.slice(1).map(Number);
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return null;
+  return `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
-export const fromSeoulInput = (v) => (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? `${v}:00+09:00` : v);
+// A date and a 24-hour time as typed (2026-03-10 14:00, or with a T) as
+// 2026-03-10 14:00; null when it is not one.
+export function isoMinute(text) {
+  const m = /^\s*(.+?)(?:\s+|T)(\d{1,2}):(\d{2})\s*$/.exec(text ?? '');
+  const day = m ? isoDate(m[1]) : null;
+  if (!day || Number(m[2]) > 23 || Number(m[3]) > 59) return null;
+  return `${day} ${m[2].padStart(2, '0')}:${m[3]}`;
+}
+
+// A moment as a date-and-time field shows it, in Seoul time
+// (2026-03-10 14:00); and such a field's value back as the API takes it.
+export function seoulInput(value) {
+  const p = value ? parts(value) : null;
+  return p ? `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}` : '';
+}
+
+export function fromSeoulInput(v) {
+  const m = isoMinute(v);
+  return m ? `${m.replace(' ', 'T')}:00+09:00` : v;
+}

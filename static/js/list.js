@@ -1,21 +1,24 @@
 // list.js -- a list screen: filters in the address (so a filtered page can
 // be bookmarked and the back button works), a readable table, and keyset
 // paging with the API's cursor (fast at any depth: no page numbers).
-import { h } from './dom.js';
+import { h, replace } from './dom.js';
 import { t } from './i18n.js';
 import { get, query, problem } from './api.js';
-import { alertBox, field, formValues, pageTitle, renderMessage, table } from './ui.js';
+import { alertBox, field, formValues, pageTitle, refuseTyped, renderMessage, table } from './ui.js';
 
 export const PAGE_SIZE = 25;
 
 function filterForm(filters, ctx) {
-  const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('list.filters') },
+  const alert = alertBox();
+  const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('list.filters'), novalidate: true }, alert,
     filters.map((f) => field({ ...f, value: ctx.query[f.name] ?? '', required: false })),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'button button-primary' }, t('list.apply')),
       h('a', { class: 'button button-secondary', href: `#${ctx.path}` }, t('list.reset'))));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
+    replace(alert);
+    if (refuseTyped(form, alert)) return;
     ctx.navigate(ctx.path + query(formValues(form)));
   });
   return form;

@@ -3,6 +3,7 @@
 import { h, replace, uid } from './dom.js';
 import { t, label } from './i18n.js';
 import { call, fetchFile, problem } from './api.js';
+import { isoDate, isoMinute } from './format.js';
 
 // A message ({key, params, items} or {text, items}) as paragraphs.
 export function messageNodes(msg) {
@@ -60,18 +61,67 @@ export function button(text, onclick, { kind = 'secondary', type = 'button', id 
 
 // ---------------------------------------------------------------- forms
 
+// Dates are typed as the API takes them, whatever the browser's locale
+// (a date input would show its own order and words): text fields with the
+// form told beside them, checked and tidied in the page.
+const TYPED = {
+  date: { parse: isoDate, pattern: '\\d{4}-\\d{2}-\\d{2}', size: 10, hint: 'date.hint', invalid: 'date.invalid' },
+  datetime: { parse: isoMinute, pattern: '\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}', size: 16, hint: 'datetime.hint', invalid: 'datetime.invalid' },
+};
+
+// The typed field's message about its value, if it is not one ('' is
+// left to the required check).
+function typedError(control) {
+  const kind = TYPED[control.dataset.typed];
+  if (!kind || control.value.trim() === '' || kind.parse(control.value)) return null;
+  return t(kind.invalid);
+}
+
+// Every typed field of a form that holds no date, as showFieldErrors takes them.
+function typedErrors(form) {
+  const out = {};
+  for (const el of form.querySelectorAll('[data-typed]')) {
+    const msg = typedError(el);
+    if (msg && el.name) out[el.name] = msg;
+  }
+  return out;
+}
+
+// 2026.3.4 as 2026-03-04; a value that is no date stays as typed.
+function tidy(control) {
+  const v = TYPED[control.dataset.typed].parse(control.value);
+  if (v) control.value = v;
+}
+
+// No numeric inputmode: some phones' number pads have no '-' or ':'.
+function typedControl(spec, common, kind) {
+  const control = h('input', {
+    ...common, type: 'text', value: spec.value ?? null, autocomplete: 'off',
+    pattern: kind.pattern, maxlength: kind.size + 4, size: kind.size + 2, dataset: { typed: spec.type },
+  });
+  // Tidied when left; its message waits for the submit (a message shown on
+  // leaving would move the button being clicked).
+  control.addEventListener('change', () => tidy(control));
+  return control;
+}
+
 // One labelled control. spec: {name, label, type, options, required, help,
-// value, min, max, step, multiple}. options: [{value, label}].
+// value, min, max, step, multiple}. options: [{value, label}]. type 'date'
+// (YYYY-MM-DD) and 'datetime' (YYYY-MM-DD HH:MM) are typed as text.
 export function field(spec) {
   const id = uid('in');
   const errId = `${id}-err`;
   const helpId = spec.help ? `${id}-help` : null;
+  const kind = TYPED[spec.type];
+  const hintId = kind ? `${id}-hint` : null;
   const common = {
     id, name: spec.name, required: spec.required || null, 'aria-required': spec.required ? 'true' : null,
-    'aria-describedby': [helpId, errId].filter(Boolean).join(' '),
+    'aria-describedby': [hintId, helpId, errId].filter(Boolean).join(' '),
   };
   let control;
-  if (spec.type === 'select') {
+  if (kind) {
+    control = typedControl(spec, common, kind);
+  } else if (spec.type === 'select') {
     // Ids come as numbers, and go back to the API as numbers.
     const numeric = (spec.options ?? []).length > 0 && spec.options.every((o) => typeof o.value === 'number');
     control = h('select', { ...common, dataset: numeric ? { num: '1' } : null },
@@ -89,6 +139,7 @@ export function field(spec) {
   return h('div', { class: `field ${spec.wide ? 'field-wide' : ''}`, dataset: { field: spec.name } },
     h('label', { for: id }, spec.label, spec.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
     control,
+    hintId ? h('p', { class: 'help', id: hintId }, t(kind.hint)) : null,
     helpId ? h('p', { class: 'help', id: helpId }, spec.help) : null,
     h('p', { class: 'field-error', id: errId }));
 }
@@ -126,6 +177,19 @@ export function showFieldErrors(form, fields) {
   return left;
 }
 
+// Typed dates tidied (2026.3.4 -> 2026-03-04); one the page cannot read is
+// told beside its field and above the form (announced), and nothing is
+// sent: true when so.
+export function refuseTyped(form, alert) {
+  for (const el of form.querySelectorAll('[data-typed]')) tidy(el);
+  const bad = typedErrors(form);
+  if (Object.keys(bad).length === 0) return false;
+  showFieldErrors(form, bad);
+  renderMessage(alert, { key: 'problem.validation.failed' });
+  form.querySelector('[aria-invalid="true"]')?.focus();
+  return true;
+}
+
 // A form that sends itself: submit(values) returns an API reply; a success
 // calls done(reply.data); a problem is told above the form and beside the
 // fields, with problemActions(reply)'s buttons, if any, under it;
@@ -141,6 +205,7 @@ export function actionForm({ fields, submitLabel, submit, done, className = '', 
     ev.preventDefault();
     if (btn.disabled) return;
     replace(alert);
+    if (refuseTyped(form, alert)) return;
     btn.disabled = true;
     form.setAttribute('aria-busy', 'true');
     let reply;
@@ -241,11 +306,13 @@ export function saveBlob(blob, filename) {
 
 // A button that downloads url (each download may be recorded, so only on
 // a click); a refusal is told in region. after(reply) sees a success.
-export function downloadButton(text, url, filename, region, { accept, kind = 'secondary', id, after } = {}) {
+// check(), if given, may stop the download (it tells why itself).
+export function downloadButton(text, url, filename, region, { accept, kind = 'secondary', id, after, check } = {}) {
   const btn = h('button', { type: 'button', class: `button button-${kind}`, id }, text);
   btn.addEventListener('click', async () => {
-    btn.disabled = true;
     replace(region);
+    if (check && !check()) return;
+    btn.disabled = true;
     const r = await fetchFile(typeof url === 'function' ? url() : url, accept);
     btn.disabled = false;
     if (!r.blob) { renderMessage(region, problem(r).msg); return; }

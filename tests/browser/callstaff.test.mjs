@@ -42,8 +42,8 @@ after(async () => {
 });
 
 const TIMES = {
-  briefing_at: '2026-03-10T14:00', loi_deadline: '2026-03-31T18:00', guidelines_release_at: '2026-04-01T10:00',
-  proposal_deadline: '2026-05-15T18:00', opening_at: '2026-05-18T10:00', evaluation_ends_at: '2026-06-30T18:00',
+  briefing_at: '2026-03-10 14:00', loi_deadline: '2026-03-31 18:00', guidelines_release_at: '2026-04-01 10:00',
+  proposal_deadline: '2026-05-15 18:00', opening_at: '2026-05-18 10:00', evaluation_ends_at: '2026-06-30 18:00',
 };
 
 async function draftCall(page) {
@@ -91,7 +91,9 @@ test('an officer drafts a call, the committee sets its passphrases, the call is 
     assert.equal(await title(page), '국가AI컴퓨팅센터 민관합작 공모');
     await page.click(`a:text-is("${ko['callf.edit']}")`);
     await waitHash(page, /#\/calls\/\d+\/edit$/);
+    // Seoul time as the page writes it, whatever the browser's locale and zone.
     assert.equal(await page.inputValue('[name="opening_at"]'), TIMES.opening_at);
+    assert.equal(await page.getAttribute('[name="opening_at"]', 'type'), 'text');
     await page.fill('[name="briefing_capacity"]', '500');
     await page.click('form.form button[type="submit"]');
     await waitHash(page, /#\/calls\/\d+$/);

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { ROOT } from '../api/helpers.mjs';
 import ko from '../../static/i18n/ko.js';
 import en from '../../static/i18n/en.js';
-import { brn, date, dateTime, money, number, timeLeft } from '../../static/js/format.js';
+import { brn, date, dateTime, fromSeoulInput, isoDate, isoMinute, money, number, seoulInput, timeLeft } from '../../static/js/format.js';
 import { t } from '../../static/js/i18n.js';
 
 const codes = () => {
@@ -79,4 +79,20 @@ test('money, dates in Seoul time, numbers and registration numbers', () => {
   const now = Date.parse('2026-03-01T00:00:00Z');
   assert.deepEqual(timeLeft('2026-03-03T05:07:00Z', now), { days: 2, hours: 5, minutes: 7 });
   assert.equal(timeLeft('2026-02-28T00:00:00Z', now), null);
+});
+
+test('dates typed year-month-day, tidied to the form the API takes', () => {
+  assert.equal(isoDate('2026-03-04'), '2026-03-04');
+  assert.equal(isoDate('2026. 3. 4.'), '2026-03-04', 'as Korean is written');
+  assert.equal(isoDate('2026/3/4'), '2026-03-04');
+  assert.equal(isoDate('03/04/2026'), null, 'month first is not read as anything');
+  assert.equal(isoDate('2026-02-29'), null, 'no such day');
+  assert.equal(isoDate('2028-02-29'), '2028-02-29');
+  assert.equal(isoDate(''), null);
+  assert.equal(isoMinute('2026-03-10 9:05'), '2026-03-10 09:05');
+  assert.equal(isoMinute('2026-03-10T14:00'), '2026-03-10 14:00');
+  assert.equal(isoMinute('2026-03-10 24:00'), null);
+  assert.equal(isoMinute('2026-03-10'), null, 'a time is needed');
+  assert.equal(seoulInput('2026-03-10T05:00:00Z'), '2026-03-10 14:00');
+  assert.equal(fromSeoulInput('2026. 3. 10. 14:00'), '2026-03-10T14:00:00+09:00');
 });

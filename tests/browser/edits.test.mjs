@@ -4,8 +4,9 @@
 // returns GPUs of an allocation to stock and finds GPUs by tenant, vendor
 // and programme; an administrator removes a user's second factor and edits
 // an organisation and a GPU model; an auditor filters the trail by who,
-// what and when; and the time left to a deadline follows the server's
-// clock when the PC's is wrong.
+// what and when; the time left to a deadline follows the server's
+// clock when the PC's is wrong; and dates are typed the API's way
+// whatever the browser's locale.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, sql, ADMIN_EMAIL, ADMIN_PASSWORD } from '../api/helpers.mjs';
@@ -14,7 +15,8 @@ import { seedAssets, site, tenant } from '../api/seed.mjs';
 import { totp } from '../api/totp.mjs';
 import { callBody } from '../api/calls/fixtures.mjs';
 import ko from '../../static/i18n/ko.js';
-import { T, launch, open, newContext, clean, signIn, go, settled, until, screen, text, title, waitHash } from './harness.mjs';
+import en from '../../static/i18n/en.js';
+import { T, launch, open, newContext, clean, signIn, go, settled, until, axe, screen, text, title, waitHash } from './harness.mjs';
 
 let srv;
 let browser;
@@ -315,6 +317,46 @@ test('the time left to a deadline follows the server\'s clock when the PC\'s is 
     await go(page, srv.base, `/calls/${c.body.id}`);
     const rows = await page.locator('.timetable tbody tr').allTextContents();
     assert.match(rows[1], /(9일 23시간|10일 0시간) \d+분 남음/, rows[1]);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a date is typed year-month-day whatever the browser\'s locale; one the page cannot read is refused beside its field and nothing is sent', T, async () => {
+  const url = `/api/v1/programs/${prog.id}`;
+  const { context, page, problems } = await open(browser);
+  const sent = [];
+  page.on('request', (r) => { if (r.method() === 'PATCH' && new URL(r.url()).pathname === url) sent.push(r.postData()); });
+  try {
+    await signIn(page, srv.base, 'buyer@msit.go.kr', PASSWORD);
+    await go(page, srv.base, `/programs/${prog.id}/edit`);
+    const starts = page.locator('[name="starts_on"]');
+    assert.equal(await starts.getAttribute('type'), 'text', 'not the browser\'s own date control, which follows its locale');
+    assert.equal(await starts.inputValue(), '2025-01-01');
+    const described = await starts.evaluate((el) => el.getAttribute('aria-describedby').split(' ').map((id) => document.getElementById(id).textContent));
+    assert.equal(described[0], ko['date.hint']);
+    // Month first, as a US browser writes it: refused in the page, told beside the field.
+    await starts.fill('01/02/2025');
+    await save(page);
+    await until(page, 'the date refused beside its field', (want) => document.querySelector('[data-field="starts_on"] .field-error')?.textContent === want, ko['date.invalid']);
+    assert.equal(await starts.getAttribute('aria-invalid'), 'true');
+    assert.equal(await text(page, 'form.edit-form .alert'), ko['problem.validation.failed']);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'starts_on');
+    await axe(page, 'a date refused', 'form.edit-form');
+    assert.deepEqual(sent, []);
+    // Written the Korean way, it is tidied to the API's form and saved as that day.
+    await starts.fill('2025. 1. 2.');
+    await starts.press('Tab');
+    assert.equal(await starts.inputValue(), '2025-01-02');
+    await save(page);
+    await waitHash(page, /#\/programs\/\d+$/);
+    assert.equal((await api(srv.base, 'GET', url, { token: cast.officer.token })).body.starts_on, '2025-01-02');
+    assert.equal(sent.length, 1);
+    // The hint follows the page's language, not the browser's.
+    await go(page, srv.base, `/programs/${prog.id}/edit`);
+    await page.selectOption('#lang', 'en');
+    await until(page, 'the hint in English', (want) => document.querySelector('[data-field="starts_on"] .help')?.textContent === want, en['date.hint']);
+    await clean(page, problems);
   } finally {
     await context.close();
   }

@@ -27,7 +27,7 @@ function callFields(c = {}) {
     { name: 'description_en', label: t('callf.descriptionEn'), type: 'textarea', required: true, wide: true, value: c.description_en },
     { name: 'briefing_place', label: t('call.briefingPlace'), required: true, wide: true, value: c.briefing_place },
     { name: 'briefing_capacity', label: t('callf.capacity'), type: 'number', min: 1, required: true, value: c.briefing_capacity },
-    ...STEPS.map((s) => ({ name: s, label: `${t(`call.step.${s}`)} ${t('tz.kst')}`, type: 'datetime-local', required: true, value: seoulInput(c[s]) })),
+    ...STEPS.map((s) => ({ name: s, label: `${t(`call.step.${s}`)} ${t('tz.kst')}`, type: 'datetime', required: true, value: seoulInput(c[s]) })),
     checkField({ name: 'signatures_required', label: t('callf.signatures'), help: t('callf.signaturesHelp'), checked: c.signatures_required }),
   ];
 }

@@ -10,7 +10,7 @@ import { get, query, problem } from '../api.js';
 import { date, money, number, percent } from '../format.js';
 import { all } from '../list.js';
 import { stackBar } from '../chart.js';
-import { alertBox, code, downloadButton, facts, field, formValues, link, pageTitle, renderMessage, section } from '../ui.js';
+import { alertBox, code, downloadButton, facts, field, formValues, link, pageTitle, refuseTyped, renderMessage, section } from '../ui.js';
 
 const STATUS = {
   'purchase-orders': ['po.status', ['draft', 'submitted', 'approved', 'ordered', 'partially_delivered', 'delivered', 'closed', 'cancelled']],
@@ -87,7 +87,7 @@ function reportForm(report, opts) {
   const url = () => `/api/v1/exports/${report.id}${query(formValues(form))}`;
   const format = () => form.elements.format.value;
   const btn = downloadButton(t('exp.download'), url, (r) => fileName(r, report, format()), region, {
-    kind: 'primary', id: 'export-download', after: (r) => afterDownload(out, fileName(r, report, format()), r.headers.get('x-export-id')),
+    kind: 'primary', id: 'export-download', check: () => !refuseTyped(form, region), after: (r) => afterDownload(out, fileName(r, report, format()), r.headers.get('x-export-id')),
   });
   form.addEventListener('submit', (e) => { e.preventDefault(); btn.click(); });
   form.append(h('div', { class: 'actions' }, btn));
