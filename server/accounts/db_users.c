@@ -1,5 +1,7 @@
 /* db_users.c -- SQL of user accounts. Never selects password_hash into
- * JSON: the hash leaves the database only for sign-in (db_sessions.c). */
+ * JSON: the hash leaves the database only for sign-in (db_sessions.c).
+ * A user carries whether a confirmed second factor exists (not the
+ * factor), so that an administrator knows when a reset is meaningful. */
 #include "accounts/db_users.h"
 
 #include <stdio.h>
@@ -13,6 +15,8 @@
 	" 'organization_id', u.organization_id," \
 	" 'organization', json_build_object('id', o.id, 'name', o.name, 'kind', o.kind)," \
 	" 'roles', u.roles, 'active', u.active, 'version', u.version," \
+	" 'second_factor_active', EXISTS (SELECT 1 FROM user_totp t" \
+	"   WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)," \
 	" 'created_at', u.created_at, 'updated_at', u.updated_at)::text"
 #define USER_FROM " FROM u JOIN organizations o ON o.id = u.organization_id"
 

@@ -972,6 +972,7 @@ export default {
   'alloc.noneHeld': 'This allocation holds no GPU now.',
   'user.sfTitle': 'Second factor',
   'user.sfHelp': 'If the person lost the phone with their authenticator app, remove their second factor: they sign in with the password alone, and set up a new one where their role requires it. The audit trail records who removed it.',
+  'user.sfNone': 'No second factor is set up: there is nothing to remove.',
   'user.sfReset': 'Remove the second factor',
   'user.sfResetConfirm': 'Remove the second factor of {name}',
   'user.sfResetDone': 'Removed. Second factor of {name}: {state}.',

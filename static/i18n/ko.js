@@ -974,6 +974,7 @@ export default {
   'alloc.noneHeld': '이 배분에는 지금 GPU가 없습니다.',
   'user.sfTitle': '2단계 인증',
   'user.sfHelp': '인증 앱이 든 휴대전화를 잃어버린 경우 2단계 인증을 해제하세요. 해당 사용자는 비밀번호만으로 로그인하며, 역할상 필요하면 새로 설정합니다. 누가 해제했는지 감사 로그에 남습니다.',
+  'user.sfNone': '설정된 2단계 인증이 없어 해제할 것이 없습니다.',
   'user.sfReset': '2단계 인증 해제',
   'user.sfResetConfirm': '{name}의 2단계 인증 해제',
   'user.sfResetDone': '해제했습니다. {name}의 2단계 인증: {state}.',

@@ -232,10 +232,24 @@ test('an administrator removes a lost second factor, renames an organisation and
   const { context, page, problems } = await open(browser);
   try {
     await signIn(page, srv.base, ADMIN_EMAIL, ADMIN_PASSWORD);
+    // The list tells who has a second factor: the one enrolled, not the administrator.
+    await go(page, srv.base, '/users');
+    const sfOf = (name) => page.locator('.table tbody tr', { hasText: name }).locator('td').nth(5).textContent();
+    assert.equal((await sfOf('lost.phone@msit.go.kr')).trim(), ko['tf.totp.active']);
+    assert.equal((await sfOf(ADMIN_EMAIL)).trim(), ko['tf.totp.none']);
     await go(page, srv.base, `/users/${lost.user.id}`);
+    assert.equal(await text(page, '#user-sf'), ko['tf.totp.active']);
     await page.click(`summary:text-is("${ko['user.sfReset']}")`);
     await page.click(`button:text-is("${lost.user.name}의 2단계 인증 해제")`);
     await until(page, 'the reset told', (want) => document.getElementById('sf-reset-done')?.textContent.includes(want), ko['tf.totp.none']);
+    // Nothing left to remove: the page says so, and the form is gone.
+    assert.equal(await text(page, '#user-sf'), ko['tf.totp.none']);
+    assert.equal(await page.locator('details.danger-zone').count(), 0);
+    await page.reload();
+    await page.locator('#nav').waitFor({ state: 'visible' });
+    await settled(page);
+    assert.equal(await text(page, '#sf-none'), ko['user.sfNone']);
+    assert.equal(await page.locator('details.danger-zone').count(), 0);
     const state = await api(srv.base, 'GET', '/api/v1/auth/second-factor', { token: lost.token });
     assert.equal(state.body.totp, 'none');
     const me = await api(srv.base, 'GET', '/api/v1/me', { token: cast.admin });

@@ -79,9 +79,13 @@ export async function usersList(ctx) {
       { label: t('whoami.org'), value: (u) => u.organization?.name ?? `#${u.organization_id}` },
       { label: t('whoami.roles'), value: (u) => (u.roles ?? []).map((x) => label('role', x)).join(', ') },
       { label: t('common.active'), value: (u) => badge('bool', String(u.active)) },
+      { label: t('user.sfTitle'), value: (u) => sfState(u) },
     ],
   });
 }
+
+// Whether the user has a confirmed second factor, as the user's own page words it.
+const sfState = (u) => label('tf.totp', u.second_factor_active ? 'active' : 'none');
 
 const roleBoxes = (current = []) => checkBoxes('roles', t('whoami.roles'), ROLES.map((r) => ({ key: r, label: label('role', r), checked: current.includes(r) })));
 const withRoles = (v) => withChecked(v, 'roles');
@@ -108,24 +112,33 @@ export async function userNew(ctx) {
 
 // An administrator removes a user's second factor (a lost phone): the
 // user signs in with the password alone, and enrols again where the role
-// requires it. The trail records who did it.
-function sfResetForm(u) {
+// requires it. The trail records who did it. Offered only while there is
+// one; once removed, the form goes and the page's state follows.
+function sfResetForm(u, shown) {
+  if (!u.second_factor_active) return h('p', { class: 'help', id: 'sf-none' }, t('user.sfNone'));
   const done = h('div', { id: 'sf-reset-done', role: 'status' });
-  return h('details', { class: 'danger-zone' }, h('summary', {}, t('user.sfReset')), actionForm({
+  const zone = h('details', { class: 'danger-zone' }, h('summary', {}, t('user.sfReset')), actionForm({
     fields: [],
     submitLabel: t('user.sfResetConfirm', { name: u.name }),
     submit: () => post(`/api/v1/users/${u.id}/second-factor/reset`),
-    done: (s) => { done.textContent = t('user.sfResetDone', { name: u.name, state: label('tf.totp', s.totp) }); },
-  }), done);
+    done: (s) => {
+      done.textContent = t('user.sfResetDone', { name: u.name, state: label('tf.totp', s.totp) });
+      shown.textContent = sfState({ second_factor_active: s.totp === 'active' });
+      zone.remove();
+    },
+  }));
+  return [h('p', { class: 'help' }, t('user.sfHelp')), zone, done];
 }
 
 export async function userPage(ctx) {
   const r = await get(`/api/v1/users/${ctx.params.id}`);
   if (r.status !== 200) return ctx.failed(r);
   const u = r.data;
+  const sf = h('span', { id: 'user-sf' }, sfState(u));
   const out = [pageTitle(u.name), section(t('user.summary'), facts([
     [t('whoami.email'), u.email], [t('whoami.org'), u.organization?.name ?? ''],
     [t('whoami.roles'), (u.roles ?? []).map((x) => label('role', x)).join(', ')], [t('common.active'), badge('bool', String(u.active))],
+    [t('user.sfTitle'), sf],
   ]))];
   if (ctx.can(['admin'])) {
     const orgs = await all('/api/v1/organizations');
@@ -134,7 +147,7 @@ export async function userPage(ctx) {
       etag: r.headers.get('etag'),
       fields: [...userFields(orgs, u, true), activeField(u.active)],
       body: (v) => withActive(withRoles(v)),
-    })), section(t('user.sfTitle'), h('p', { class: 'help' }, t('user.sfHelp')), sfResetForm(u)));
+    })), section(t('user.sfTitle'), sfResetForm(u, sf)));
   }
   out.push(await historySection(ctx, 'users', u.id));
   return out;

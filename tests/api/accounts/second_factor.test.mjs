@@ -243,6 +243,31 @@ test('disabling needs the password and a code; an administrator can reset a lost
   assert.equal(missing.status, 404);
 });
 
+test('a user shows an administrator whether a second factor is active: not while pending, yes once confirmed, no after a reset', async () => {
+  const { user, token } = await makeUser('shown@msit.go.kr');
+  const seen = async () => {
+    const one = await api(srv.base, 'GET', `/api/v1/users/${user.id}`, { token: admin });
+    assert.equal(one.status, 200);
+    const list = await api(srv.base, 'GET', `/api/v1/users?organization_id=${user.organization_id}`, { token: admin });
+    assert.equal(list.status, 200);
+    assert.deepEqual(list.body.items.map((u) => [u.id, u.second_factor_active]), [[user.id, one.body.second_factor_active]]);
+    return one.body.second_factor_active;
+  };
+  assert.equal(user.second_factor_active, false);
+  assert.equal(await seen(), false);
+  setClock(T0 + 2400);
+  const start = await api(srv.base, 'POST', '/api/v1/auth/second-factor/totp', { token });
+  assert.equal(start.status, 201);
+  assert.equal(await seen(), false, 'a started enrolment is no second factor yet');
+  const ok = await api(srv.base, 'POST', '/api/v1/auth/second-factor/totp/confirm',
+    { token, body: { totp: totp(start.body.secret, T0 + 2400) } });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  assert.equal(await seen(), true);
+  const reset = await api(srv.base, 'POST', `/api/v1/users/${user.id}/second-factor/reset`, { token: admin });
+  assert.equal(reset.status, 200);
+  assert.equal(await seen(), false);
+});
+
 test('a sealed secret opens only for its own user: a box copied to another account is worthless', async () => {
   const a = await makeUser('box.a@msit.go.kr');
   const b = await makeUser('box.b@msit.go.kr');
