@@ -960,6 +960,8 @@ export default {
   'po.editN': 'Edit {ref}',
   'po.editIntro': 'Only a draft can be changed. The lines below replace the old ones.',
   'po.notDraft': 'This order is no longer a draft ({status}), so it cannot be edited.',
+  'prog.removeMilestone': 'Remove milestone {n}',
+  'prog.milestoneRemoved': 'Milestone {n} removed; {left} left.',
   'prog.addMilestone': 'Add a milestone',
   'prog.editN': 'Edit {name}',
   'site.editN': 'Edit {name}',

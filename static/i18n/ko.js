@@ -962,6 +962,8 @@ export default {
   'po.editN': '{ref} 수정',
   'po.editIntro': '초안만 수정할 수 있습니다. 아래 품목이 기존 품목을 대신합니다.',
   'po.notDraft': '이 발주는 더 이상 초안이 아니어서({status}) 수정할 수 없습니다.',
+  'prog.removeMilestone': '단계 {n} 삭제',
+  'prog.milestoneRemoved': '단계 {n} 삭제 완료. 남은 단계 {left}개.',
   'prog.addMilestone': '목표 시점 추가',
   'prog.editN': '{name} 수정',
   'site.editN': '{name} 수정',

@@ -234,6 +234,48 @@ export function actionForm({ fields, submitLabel, submit, done, className = '', 
   return form;
 }
 
+// Repeated rows of fields inside a form (an order's lines, a programme's
+// milestones), each field named `<name>[i].<field>`. Rows are renumbered
+// after a removal, so that the names sent have no gap; a row's remove
+// button shows only while more than `min` rows are left, and a removal is
+// announced. row(i, item) returns a fieldset with a legend. keys: the
+// catalogue keys {legend, add, remove, removed} ({n}, {left}).
+export function rowsEditor({ name, items, row, min = 0, keys }) {
+  const rows = h('div', { class: 'lines' });
+  const told = h('p', { class: 'visually-hidden', role: 'status' });
+  const add = h('button', { type: 'button', class: 'button button-secondary' }, t(keys.add));
+  const prefix = new RegExp(`^${name}\\[\\d+\\]`);
+  const renumber = () => {
+    const all = [...rows.children];
+    all.forEach((r, i) => {
+      const rename = (v) => v.replace(prefix, `${name}[${i}]`);
+      r.querySelector('legend').textContent = t(keys.legend, { n: i + 1 });
+      for (const el of r.querySelectorAll('[name]')) el.name = rename(el.name);
+      for (const el of r.querySelectorAll('[data-field]')) el.dataset.field = rename(el.dataset.field);
+      const remove = r.querySelector('.line-remove');
+      remove.textContent = t(keys.remove, { n: i + 1 });
+      remove.hidden = all.length <= min;
+    });
+  };
+  const append = (item) => {
+    const r = row(rows.children.length, item);
+    const remove = h('button', { type: 'button', class: 'button button-secondary line-remove' });
+    r.append(h('div', { class: 'actions line-actions' }, remove));
+    remove.addEventListener('click', () => {
+      const n = [...rows.children].indexOf(r) + 1;
+      r.remove();
+      renumber();
+      told.textContent = t(keys.removed, { n, left: rows.children.length });
+      add.focus();
+    });
+    rows.append(r);
+    renumber();
+  };
+  items.forEach((item) => append(item));
+  add.addEventListener('click', () => append());
+  return [rows, h('div', { class: 'actions' }, add), told];
+}
+
 // A form that changes a record as it was read: PATCH with that read's
 // ETag as If-Match, so that a change someone made meanwhile is refused
 // (412) rather than overwritten, and told plainly with a button that reads

@@ -1,5 +1,6 @@
 // The actions that change what was already written, in the browser: an
-// officer edits a draft order (and removes a wrong line), a programme, a site and a rack (a change
+// officer edits a draft order (and removes a wrong line), a programme (and
+// removes milestones), a site and a rack (a change
 // someone else made meanwhile is refused and told plainly, with a reload),
 // returns GPUs of an allocation to stock and finds GPUs by tenant, vendor
 // and programme; an administrator removes a user's second factor and edits
@@ -124,6 +125,29 @@ test('an officer edits a draft order and its programme; an edit made stale by an
     await waitHash(page, /#\/programs\/\d+$/);
     assert.match(await text(page, '.view'), /₩1,200,000,000,000/);
     assert.match(await text(page, '.view'), /3차년도/);
+
+    // A wrong milestone removed: the others, renumbered, are what the programme keeps.
+    const milestones = async () => (await api(srv.base, 'GET', `/api/v1/programs/${prog.id}`, { token: cast.officer.token }))
+      .body.milestones.map((m) => [m.label, m.due_on, m.gpu_target]);
+    await page.click(`.page-actions a:text-is("${ko['common.edit']}")`);
+    await waitHash(page, /#\/programs\/\d+\/edit$/);
+    assert.deepEqual(await page.locator('.line-remove:visible').allTextContents(), ['단계 1 삭제', '단계 2 삭제', '단계 3 삭제']);
+    await page.click(`button:text-is("${ko['prog.removeMilestone'].replace('{n}', '1')}")`);
+    assert.deepEqual(await page.locator('.line legend').allTextContents(), ['단계 1', '단계 2']);
+    assert.equal(await page.inputValue('[name="milestones[0].label"]'), 'full programme');
+    assert.equal(await text(page, '.lines ~ [role="status"]'), '단계 1 삭제 완료. 남은 단계 2개.');
+    await save(page);
+    await waitHash(page, /#\/programs\/\d+$/);
+    assert.deepEqual(await milestones(), [['full programme', '2027-01-31', 30000], ['3차년도', '2027-12-31', 35000]]);
+    // Every one removed: the programme keeps none (not the old ones).
+    await page.click(`.page-actions a:text-is("${ko['common.edit']}")`);
+    await waitHash(page, /#\/programs\/\d+\/edit$/);
+    await page.click(`button:text-is("${ko['prog.removeMilestone'].replace('{n}', '2')}")`);
+    await page.click(`button:text-is("${ko['prog.removeMilestone'].replace('{n}', '1')}")`);
+    assert.equal(await page.locator('.line').count(), 0);
+    await save(page);
+    await waitHash(page, /#\/programs\/\d+$/);
+    assert.deepEqual(await milestones(), []);
     await clean(page, problems);
   } finally {
     await context.close();

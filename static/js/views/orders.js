@@ -6,7 +6,7 @@ import { t, label } from '../i18n.js';
 import { get, post, query } from '../api.js';
 import { date, dateTime, money, number } from '../format.js';
 import { all, listScreen } from '../list.js';
-import { actionButton, actionForm, alertBox, badge, editForm, facts, field, link, noticeBox, options, orNull, pageTitle, section, table } from '../ui.js';
+import { actionButton, actionForm, alertBox, badge, editForm, facts, field, link, noticeBox, options, orNull, pageTitle, rowsEditor, section, table } from '../ui.js';
 import { historySection } from './history.js';
 import { announceForm } from './deliveries.js';
 
@@ -46,48 +46,15 @@ function lineRow(i, models, l = {}) {
     field({ name: `lines[${i}].gpu_model_id`, label: t('po.model'), type: 'select', required: true, value: l.gpu_model_id, options: options(models, (m) => `${m.manufacturer} ${m.model} · ${m.memory_gb} GB`) }),
     field({ name: `lines[${i}].quantity`, label: t('po.quantity'), type: 'number', min: 1, required: true, value: l.quantity }),
     field({ name: `lines[${i}].unit_price`, label: t('po.unitPrice'), type: 'number', min: 0, required: true, help: t('po.unitPriceHelp'), value: l.unit_price }),
-    field({ name: `lines[${i}].warranty_months`, label: t('po.warranty'), type: 'number', min: 0, value: l.warranty_months ?? 36 }),
-    h('div', { class: 'actions line-actions' }, h('button', { type: 'button', class: 'button button-secondary line-remove' })));
+    field({ name: `lines[${i}].warranty_months`, label: t('po.warranty'), type: 'number', min: 0, value: l.warranty_months ?? 36 }));
 }
 
-// Rows numbered and named by their place, so that a removed line leaves no
-// gap; the remove button only while more than one is left (an order keeps
-// at least one line).
-function renumber(rows) {
-  const all = [...rows.children];
-  all.forEach((row, i) => {
-    const name = (v) => v.replace(/^lines\[\d+\]/, `lines[${i}]`);
-    row.querySelector('legend').textContent = t('po.lineN', { n: i + 1 });
-    for (const el of row.querySelectorAll('[name]')) el.name = name(el.name);
-    for (const el of row.querySelectorAll('[data-field]')) el.dataset.field = name(el.dataset.field);
-    const remove = row.querySelector('.line-remove');
-    remove.textContent = t('po.removeLine', { n: i + 1 });
-    remove.hidden = all.length === 1;
-  });
-}
-
-// The lines of an order as rows of fields, with buttons for one more and
-// for removing one (a draft's wrong line).
-function linesEditor(models, lines = [{}]) {
-  const rows = h('div', { class: 'lines' });
-  const told = h('p', { class: 'visually-hidden', role: 'status' });
-  const add = h('button', { type: 'button', class: 'button button-secondary' }, t('po.addLine'));
-  const append = (l) => {
-    const row = lineRow(rows.children.length, models, l);
-    row.querySelector('.line-remove').addEventListener('click', () => {
-      const n = [...rows.children].indexOf(row) + 1;
-      row.remove();
-      renumber(rows);
-      told.textContent = t('po.lineRemoved', { n, left: rows.children.length });
-      add.focus();
-    });
-    rows.append(row);
-    renumber(rows);
-  };
-  lines.forEach(append);
-  add.addEventListener('click', () => append());
-  return [rows, h('div', { class: 'actions' }, add), told];
-}
+// The lines of an order, with buttons for one more and for removing one (a
+// draft's wrong line); an order keeps at least one line.
+const linesEditor = (models, lines = [{}]) => rowsEditor({
+  name: 'lines', items: lines, row: (i, l) => lineRow(i, models, l), min: 1,
+  keys: { legend: 'po.lineN', add: 'po.addLine', remove: 'po.removeLine', removed: 'po.lineRemoved' },
+});
 
 const CURRENCIES = [{ value: 'KRW', label: 'KRW (₩)' }, { value: 'USD', label: 'USD ($)' }];
 

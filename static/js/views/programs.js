@@ -5,7 +5,7 @@ import { t } from '../i18n.js';
 import { get, post } from '../api.js';
 import { date, money, number } from '../format.js';
 import { listScreen } from '../list.js';
-import { actionForm, editForm, facts, field, link, orNull, pageTitle, section, table } from '../ui.js';
+import { actionForm, editForm, facts, field, link, orNull, pageTitle, rowsEditor, section, table } from '../ui.js';
 import { historySection } from './history.js';
 import { nest } from './orders.js';
 
@@ -30,13 +30,16 @@ function milestoneRow(i, m = {}) {
     field({ name: `milestones[${i}].gpu_target`, label: t('prog.target'), type: 'number', min: 1, required: true, value: m.gpu_target }));
 }
 
-// The milestones as rows of fields, with a button for one more.
-function milestonesEditor(list) {
-  const rows = h('div', { class: 'lines' }, list.map((m, i) => milestoneRow(i, m)));
-  const add = h('button', { type: 'button', class: 'button button-secondary' }, t('prog.addMilestone'));
-  add.addEventListener('click', () => rows.append(milestoneRow(rows.children.length)));
-  return [rows, h('div', { class: 'actions' }, add)];
-}
+// The milestones, with buttons for one more and for removing one; a
+// programme may have none.
+const milestonesEditor = (list) => rowsEditor({
+  name: 'milestones', items: list, row: milestoneRow,
+  keys: { legend: 'prog.milestoneN', add: 'prog.addMilestone', remove: 'prog.removeMilestone', removed: 'prog.milestoneRemoved' },
+});
+
+// Form values as the API takes them; with every milestone row removed, an
+// empty list, so that the old milestones go rather than stay.
+const programBody = (v) => ({ milestones: [], ...nest(v) });
 
 const programFields = (p = {}) => [
   { name: 'name', label: t('prog.name'), required: true, wide: true, value: p.name },
@@ -51,7 +54,7 @@ export function programNew(ctx) {
     fields: programFields(),
     extra: milestonesEditor([{}, {}]),
     submitLabel: t('common.create'),
-    submit: (v) => post('/api/v1/programs', nest(v)),
+    submit: (v) => post('/api/v1/programs', programBody(v)),
     done: (p) => ctx.navigate(`/programs/${p.id}`),
   })];
 }
@@ -65,8 +68,8 @@ export async function programEdit(ctx) {
     url: `/api/v1/programs/${p.id}`,
     etag: r.headers.get('etag'),
     fields: programFields(p),
-    extra: milestonesEditor(p.milestones?.length ? p.milestones : [{}]),
-    body: (v) => orNull(nest(v), 'description'),
+    extra: milestonesEditor(p.milestones ?? []),
+    body: (v) => orNull(programBody(v), 'description'),
     done: () => ctx.navigate(`/programs/${p.id}`),
   })];
 }
