@@ -51,6 +51,7 @@ export default {
   'nav.myGpus.about': 'The GPUs allocated to your organisation and where they are',
   'nav.calls': 'Calls',
   'nav.calls.about': 'Timetable, briefing, letter of intent, guidelines',
+  'nav.calls.aboutTenant': 'The timetable of each call for proposals',
   'nav.orgs': 'Organisations',
   'nav.orgs.about': 'Ministries, vendors, institutes, universities, companies, audit bodies',
   'nav.users': 'Users',

@@ -53,6 +53,7 @@ export default {
   'nav.myGpus.about': '우리 기관에 배분된 GPU와 위치',
   'nav.calls': '공모',
   'nav.calls.about': '공모 일정, 사업설명회, 사업참여의향서, 공모지침서',
+  'nav.calls.aboutTenant': '공모별 일정 보기',
   'nav.orgs': '기관',
   'nav.orgs.about': '정부 부처, 공급 기업, 연구기관, 대학, 기업, 감사기관',
   'nav.users': '사용자',

@@ -25,6 +25,11 @@ export const STAFF = ['admin', 'officer', 'auditor'];
 const WRITERS = ['admin', 'officer'];
 const ALL = ['admin', 'officer', 'auditor', 'vendor', 'tenant'];
 
+// A menu's tile says what the person can do there: a tenant only reads
+// the calls' timetables (briefing, letter and guidelines are for staff
+// and companies).
+const callsAbout = (can) => (can(['admin', 'officer', 'auditor', 'vendor']) ? 'nav.calls.about' : 'nav.calls.aboutTenant');
+
 export const ROUTES = [
   { pattern: '/', view: home, roles: ALL },
   { pattern: '/register', view: register, public: true },
@@ -50,7 +55,7 @@ export const ROUTES = [
   { pattern: '/allocations/new', view: allocationNew, roles: WRITERS },
   { pattern: '/allocations/:id', view: allocationPage, roles: [...STAFF, 'tenant'] },
   { pattern: '/my-gpus', view: myGpus, roles: ['tenant'], menu: 'nav.myGpus' },
-  { pattern: '/calls', view: callsList, roles: ALL, menu: 'nav.calls' },
+  { pattern: '/calls', view: callsList, roles: ALL, menu: 'nav.calls', about: callsAbout },
   { pattern: '/calls/new', view: callNew, roles: WRITERS },
   { pattern: '/calls/:id', view: callPage, roles: ALL },
   { pattern: '/calls/:id/edit', view: callEdit, roles: WRITERS },

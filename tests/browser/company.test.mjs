@@ -116,10 +116,13 @@ test('a company registers, follows the timetable, registers for the briefing, fi
   }
 });
 
-test('a tenant reads the call without the guidelines, the briefing or the letter, which only staff and companies may use', T, async () => {
+test('a tenant is promised and reads the call without the guidelines, the briefing or the letter, which only staff and companies may use', T, async () => {
   const { context, page, problems } = await open(browser);
   try {
     await signIn(page, srv.base, kaist.user.email, PASSWORD);
+    // The home tile promises only what a tenant can do: read the timetable.
+    await go(page, srv.base, '/');
+    assert.equal(await text(page, '.tile a[href="#/calls"] .tile-text'), ko['nav.calls.aboutTenant']);
     await go(page, srv.base, `/calls/${call.id}`);
     assert.equal(await title(page), call.title_ko);
     assert.equal(await page.locator('.timetable tbody tr').count(), 6);
