@@ -269,6 +269,7 @@ test('an administrator removes a lost second factor, renames an organisation and
     // Nothing left to remove: the page says so, and the form is gone.
     assert.equal(await text(page, '#user-sf'), ko['tf.totp.none']);
     assert.equal(await page.locator('details.danger-zone').count(), 0);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'sf-reset-done', 'the focus not lost with the form');
     await page.reload();
     await page.locator('#nav').waitFor({ state: 'visible' });
     await settled(page);

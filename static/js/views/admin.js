@@ -116,7 +116,7 @@ export async function userNew(ctx) {
 // one; once removed, the form goes and the page's state follows.
 function sfResetForm(u, shown) {
   if (!u.second_factor_active) return h('p', { class: 'help', id: 'sf-none' }, t('user.sfNone'));
-  const done = h('div', { id: 'sf-reset-done', role: 'status' });
+  const done = h('div', { id: 'sf-reset-done', role: 'status', tabindex: '-1' });
   const zone = h('details', { class: 'danger-zone' }, h('summary', {}, t('user.sfReset')), actionForm({
     fields: [],
     submitLabel: t('user.sfResetConfirm', { name: u.name }),
@@ -125,6 +125,7 @@ function sfResetForm(u, shown) {
       done.textContent = t('user.sfResetDone', { name: u.name, state: label('tf.totp', s.totp) });
       shown.textContent = sfState({ second_factor_active: s.totp === 'active' });
       zone.remove();
+      done.focus();         // the button that had the focus is gone
     },
   }));
   return [h('p', { class: 'help' }, t('user.sfHelp')), zone, done];
