@@ -68,12 +68,19 @@ export function cli(db, args, env = {}) {
   });
 }
 
-// The servers started with an idle limit under fetch's own keep-alive
-// (4 s): the server may close a kept-alive connection just as fetch reuses
-// it (fetch's timer stands still while a synchronous psql blocks the event
-// loop), so each request to one goes on a connection of its own.
-const shortIdle = new Set();
-export const freshConnection = (base) => (shortIdle.has(base) ? { connection: 'close' } : {});
+// Every request of the tests goes on a connection of its own. The tests
+// block the event loop with synchronous psql, and fetch's keep-alive clock
+// advances by ticks of that loop, not by time: after a run of such calls
+// fetch takes a connection for fresh that the server has closed as idle
+// (REGISTRY_CONNECTION_TIMEOUT) and fails with "other side closed", or
+// sends on it just as the server closes it. Keep-alive itself is tested on
+// raw sockets (core/hardening.test.mjs, core/streaming.test.mjs).
+const pooledFetch = globalThis.fetch;
+globalThis.fetch = (url, init = {}) => {
+  const headers = new Headers(init.headers);
+  headers.set('connection', 'close');
+  return pooledFetch(url, { ...init, headers });
+};
 
 // Starts `registry serve` on 127.0.0.1 with a kernel-chosen port, against a
 // fresh database unless one is given. Resolves once the server says where
@@ -117,7 +124,6 @@ export async function startServer({ db = createDatabase(), env = {} } = {}) {
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${log}`)); });
   });
   child.stdout.resume();
-  if (Number(env.REGISTRY_CONNECTION_TIMEOUT ?? 30) < 5) shortIdle.add(base);
   return {
     base,
     db,
@@ -138,7 +144,7 @@ export async function startServer({ db = createDatabase(), env = {} } = {}) {
 // body}. Every reply is checked against docs/openapi.yaml (contract.mjs):
 // an undocumented status or a JSON body off its schema fails the test.
 export async function api(base, method, url, { token, body, headers = {}, raw } = {}) {
-  const h = { ...freshConnection(base), ...headers };
+  const h = { ...headers };
   if (token) h.authorization = `Bearer ${token}`;
   let payload;
   if (raw !== undefined) payload = raw;
@@ -156,7 +162,7 @@ export async function api(base, method, url, { token, body, headers = {}, raw } 
 // fetch() for the tests that need it bare (cookies, streamed bodies),
 // with the same contract check as api(); returns the Response, unread.
 export async function checkedFetch(base, url, init = {}) {
-  const res = await fetch(base + url, { ...init, headers: { ...freshConnection(base), ...init.headers } });
+  const res = await fetch(base + url, init);
   const ct = res.headers.get('content-type') || '';
   const text = await res.clone().text();
   const parsed = ct.includes('json') && text !== '' ? JSON.parse(text) : text;

@@ -13,8 +13,8 @@ import { startServer, api, login, sql, sqlAsync, eventually } from '../helpers.m
 import { person } from '../fixtures.mjs';
 import { seedAssetsAsync } from '../seed.mjs';
 
-// srv has tight body limits; dl, for downloads, one download connection
-// and the usual timeouts (a 2 s idle limit would race fetch's keep-alive).
+// srv has tight body limits and a 2 s idle limit; dl, for downloads, one
+// download connection and the usual timeouts.
 let srv;
 let dl;
 let admin;

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startServer, login, sql, sqlAsync, eventually, freshConnection } from '../helpers.mjs';
+import { startServer, login, sql, sqlAsync, eventually } from '../helpers.mjs';
 import { seedAssetsAsync } from '../seed.mjs';
 
 let srv;
@@ -28,9 +28,7 @@ after(async () => { await srv.stop(); });
 
 const until = (what, cond, ms = 30000) => eventually(what, cond, ms);
 
-// On a connection of its own: the server's idle limit is 2 s.
-const get = (path) => fetch(srv.base + path,
-  { headers: { authorization: `Bearer ${admin}`, ...freshConnection(srv.base) } });
+const get = (path) => fetch(srv.base + path, { headers: { authorization: `Bearer ${admin}` } });
 
 const exportsRunning = () => Number(sql(srv.db, `SELECT count(*) FROM pg_stat_activity
    WHERE application_name = 'registry-export' AND state = 'active' AND backend_type = 'client backend'`)[0]);
